@@ -1,0 +1,3 @@
+export { VersionTag, versionInfo, formatVersion } from './version.ts';
+export type { VersionInfo } from './version.ts';
+export { formatErrorChain } from './errors.ts';

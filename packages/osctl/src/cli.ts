@@ -1,0 +1,71 @@
+import { Command, CommanderError } from 'commander';
+import { formatErrorChain } from '@bronze/machinery';
+import { ExitCode, type Io, isUsageError } from './io.ts';
+import { Group } from './groups.ts';
+import { versionCommand } from './commands/version.ts';
+import { completeCommand, completionCommand } from './commands/completion.ts';
+import { plannedCommands } from './commands/planned.ts';
+
+/** Builds the whole command tree. Each command lives in a file of its own under commands/. */
+export function buildProgram(io: Io): Command {
+  const program = new Command('osctl')
+    .description(
+      'osctl manages Bronze nodes and clusters through the machine API (mutual TLS, port 50000).\n' +
+        'Run "osctl COMMAND --help" for the flags of a command.',
+    )
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride();
+
+  const real = [versionCommand(io), completionCommand(io)];
+  const all = [...real, ...plannedCommands(new Set(real.map((c) => c.name())))];
+  const order: readonly string[] = Object.values(Group);
+  all.sort((a, b) => order.indexOf(a.helpGroup()) - order.indexOf(b.helpGroup()));
+  for (const cmd of all) program.addCommand(cmd);
+  program.addCommand(
+    completeCommand(io, () => program),
+    { hidden: true },
+  );
+  program.commandsGroup(Group.Other).helpCommand('help [command]', 'print help for a command');
+  applyToTree(program, (cmd) => cmd.configureOutput({ writeOut: io.out, writeErr: io.err }).exitOverride());
+  return program;
+}
+
+function applyToTree(cmd: Command, fn: (c: Command) => void): void {
+  fn(cmd);
+  for (const sub of cmd.commands) applyToTree(sub, fn);
+}
+
+/**
+ * Runs osctl with `argv` (without node and script) and returns the exit code:
+ * 0 success (and help), 1 a failure while doing the work, 2 a usage error.
+ */
+export async function runCli(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return ExitCode.Ok;
+  } catch (err) {
+    if (err instanceof CommanderError) return commanderExit(err);
+    if (isUsageError(err)) {
+      io.err(`error: ${err.message}\n(run with --help for usage)\n`);
+      return ExitCode.Usage;
+    }
+    io.err(`error: ${formatErrorChain(err)}\n`);
+    return ExitCode.Failure;
+  }
+}
+
+function commanderExit(err: CommanderError): ExitCode {
+  // Commander has already printed its message (or the help text) through configureOutput.
+  switch (err.code) {
+    case 'commander.helpDisplayed':
+    case 'commander.help':
+    case 'commander.version':
+      return ExitCode.Ok;
+    case 'commander.executeSubCommandAsync':
+      return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Failure;
+    default:
+      return ExitCode.Usage;
+  }
+}

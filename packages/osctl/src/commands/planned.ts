@@ -1,0 +1,64 @@
+import { Command } from 'commander';
+import { Group } from '../groups.ts';
+
+interface Planned {
+  name: string;
+  aliases?: string[];
+  summary: string;
+  group: Group;
+}
+
+/**
+ * Commands that talosctl users expect and that Bronze has not built yet. They appear in help so
+ * the shape of the CLI is visible from day one, and fail with exit 1 and a clear message when run.
+ * Each entry moves to a file of its own under commands/ when it is implemented.
+ */
+const planned: Planned[] = [
+  { name: 'cluster', summary: 'create, show and destroy local clusters', group: Group.Cluster },
+  { name: 'apply-config', aliases: ['apply'], summary: 'apply a new machine config to a node', group: Group.Node },
+  { name: 'bootstrap', summary: 'bootstrap etcd on one control-plane node', group: Group.Node },
+  { name: 'kubeconfig', summary: 'download an admin kubeconfig from a node', group: Group.Node },
+  { name: 'health', summary: 'check the health of a cluster', group: Group.Node },
+  { name: 'get', aliases: ['g'], summary: 'read resources from a node', group: Group.Node },
+  { name: 'services', aliases: ['service'], summary: 'list, inspect and control services', group: Group.Node },
+  { name: 'logs', summary: 'print the logs of a service or container', group: Group.Node },
+  { name: 'dmesg', summary: 'print the kernel log', group: Group.Node },
+  { name: 'events', summary: 'stream runtime events', group: Group.Node },
+  { name: 'containers', aliases: ['c'], summary: 'list containers', group: Group.Node },
+  { name: 'processes', aliases: ['ps'], summary: 'list processes', group: Group.Node },
+  { name: 'memory', aliases: ['free'], summary: 'show memory usage', group: Group.Node },
+  { name: 'mounts', summary: 'list mounts', group: Group.Node },
+  { name: 'list', aliases: ['ls'], summary: 'list a directory on a node', group: Group.Node },
+  { name: 'read', aliases: ['cat'], summary: 'read a file on a node', group: Group.Node },
+  { name: 'copy', aliases: ['cp'], summary: 'copy files out of a node as tar.gz', group: Group.Node },
+  { name: 'usage', aliases: ['du'], summary: 'show disk usage', group: Group.Node },
+  { name: 'etcd', summary: 'manage the etcd cluster', group: Group.Node },
+  { name: 'edit', summary: 'edit a resource of a node in $EDITOR', group: Group.Node },
+  { name: 'patch', summary: 'patch the machine config of a node', group: Group.Node },
+  { name: 'reboot', summary: 'reboot a node', group: Group.Node },
+  { name: 'shutdown', summary: 'shut a node down', group: Group.Node },
+  { name: 'reset', summary: 'wipe a node and reboot', group: Group.Node },
+  { name: 'upgrade', summary: 'upgrade the OS of a node', group: Group.Node },
+  { name: 'gen', summary: 'generate secrets, configs, CAs and keys', group: Group.Config },
+  { name: 'machineconfig', aliases: ['mc'], summary: 'patch and diff machine configs offline', group: Group.Config },
+  { name: 'validate', summary: 'validate a machine config', group: Group.Config },
+  { name: 'config', summary: 'manage the client config (talosconfig)', group: Group.Config },
+  { name: 'image', summary: 'build, sign and verify node images', group: Group.Image },
+];
+
+export function plannedCommands(except: ReadonlySet<string>): Command[] {
+  return planned
+    .filter((p) => !except.has(p.name))
+    .map((p) =>
+      new Command(p.name)
+        .aliases(p.aliases ?? [])
+        .summary(`${p.summary} [planned]`)
+        .description(`${p.summary}.\n\nThis build of osctl does not implement '${p.name}' yet.`)
+        .helpGroup(p.group)
+        .allowUnknownOption()
+        .allowExcessArguments()
+        .action(() => {
+          throw new Error(`'osctl ${p.name}' is not implemented in this build of Bronze`);
+        }),
+    );
+}
