@@ -1,3 +1,50 @@
 export { VersionTag, versionInfo, formatVersion } from './version.ts';
 export type { VersionInfo } from './version.ts';
 export { formatErrorChain } from './errors.ts';
+export { PkiError, isPkiError } from './pki/pki-error.ts';
+export type { PkiErrorCode } from './pki/pki-error.ts';
+export { parsePemBlocks, pemBlock, encodePem, pemToBase64, base64ToPem } from './pki/pem.ts';
+export type { PemBlock } from './pki/pem.ts';
+export {
+  generatePrivateKey,
+  parsePrivateKeyPem,
+  encodePrivateKeyPem,
+  encodePublicKeyPem,
+  algorithmOf,
+  DefaultRsaBits,
+} from './pki/keys.ts';
+export type { KeyAlgorithm, PrivateKey } from './pki/keys.ts';
+export {
+  parseCertificatePem,
+  parseCertificateBundlePem,
+  certificateInfo,
+  ExtKeyUsage,
+} from './pki/certificate.ts';
+export type { Certificate, CertificateInfo } from './pki/certificate.ts';
+export {
+  createSelfSignedCa,
+  issueCertificate,
+  issueCertificateAndKey,
+  encodeCertificateAndKey,
+  CaLifetimeMs,
+  ClientCertificateLifetimeMs,
+  NotBeforeSkewMs,
+} from './pki/issue.ts';
+export type { CertificateAndKey, CaOptions, LeafOptions, ValidityOptions, SubjectOptions } from './pki/issue.ts';
+export { createCsr, parseCsrPem, signCsr } from './pki/csr.ts';
+export type { CsrOptions, CertificateRequest, SignCsrOptions } from './pki/csr.ts';
+export { verifyCertificate, keyMatchesCertificate, parseCertificateAndKey } from './pki/verify.ts';
+export type { VerifyOptions } from './pki/verify.ts';
+export {
+  Role,
+  AllRoles,
+  RolePrefix,
+  isRole,
+  parseRoles,
+  parseRolesStrict,
+  rolesFromCertificate,
+  hasAnyRole,
+  RolesError,
+  isRolesError,
+} from './roles.ts';
+export type { ParsedRoles } from './roles.ts';
