@@ -14,12 +14,7 @@ export {
   DefaultRsaBits,
 } from './pki/keys.ts';
 export type { KeyAlgorithm, PrivateKey } from './pki/keys.ts';
-export {
-  parseCertificatePem,
-  parseCertificateBundlePem,
-  certificateInfo,
-  ExtKeyUsage,
-} from './pki/certificate.ts';
+export { parseCertificatePem, parseCertificateBundlePem, certificateInfo, ExtKeyUsage } from './pki/certificate.ts';
 export type { Certificate, CertificateInfo } from './pki/certificate.ts';
 export {
   createSelfSignedCa,
@@ -48,3 +43,20 @@ export {
   isRolesError,
 } from './roles.ts';
 export type { ParsedRoles } from './roles.ts';
+export { OutputExistsError, isOutputExistsError, writeFileAtomic, writeFilesAtomic } from './secrets/output-files.ts';
+export type { OutputFile, WriteOptions } from './secrets/output-files.ts';
+export { generateSecretsBundle, issueClientCertificate, checkBundleCertificates } from './secrets/secrets-bundle.ts';
+export type {
+  SecretsBundle,
+  PemPair,
+  GenerateSecretsOptions,
+  ClientCertificateOptions,
+} from './secrets/secrets-bundle.ts';
+export {
+  parseSecretsBundle,
+  serializeSecretsBundle,
+  SecretsBundleError,
+  isSecretsBundleError,
+} from './secrets/bundle-codec.ts';
+export { loadSecretsBundle, saveSecretsBundle } from './secrets/bundle-file.ts';
+export { TokenPattern, generateToken } from './secrets/tokens.ts';
