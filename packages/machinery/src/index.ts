@@ -60,3 +60,11 @@ export {
 } from './secrets/bundle-codec.ts';
 export { loadSecretsBundle, saveSecretsBundle } from './secrets/bundle-file.ts';
 export { TokenPattern, generateToken } from './secrets/tokens.ts';
+export { applyPatches, applyConfigPatches, loadPatches } from './patch/apply-patches.ts';
+export type { LoadPatchOptions } from './patch/apply-patches.ts';
+export { parsePatch } from './patch/patch-load.ts';
+export type { ConfigPatch, StrategicPatch, JsonPatch, JsonPatchOperation, JsonPatchOp } from './patch/patch-types.ts';
+export { PatchError, isPatchError, PatchErrorCode } from './patch/patch-error.ts';
+export { strategicPatchBetween } from './patch/patch-between.ts';
+export { describeIdentity as describeDocumentIdentity } from './patch/identity.ts';
+export type { DocumentIdentity } from './patch/identity.ts';

@@ -1,0 +1,86 @@
+import { type Document, isMap, LineCounter, parseAllDocuments, type ToStringOptions, type YAMLMap } from 'yaml';
+import { type DocumentIdentity, describeIdentity, identityKey, identityOf } from './identity.ts';
+import { PatchError, PatchErrorCode, type PatchErrorCode as Code, positionOf } from './patch-error.ts';
+
+/** One document of a config or a patch, with its identity and where it came from. */
+export interface SourceDocument {
+  readonly doc: Document.Parsed;
+  readonly map: YAMLMap;
+  readonly identity: DocumentIdentity;
+}
+
+/** A multi-document YAML text split into documents (empty ones dropped), keeping comments and order. */
+export interface ParsedDocuments {
+  readonly source: string;
+  readonly text: string;
+  readonly lines: LineCounter;
+  readonly documents: SourceDocument[];
+}
+
+/** How config YAML is written back: no folding of long lines, compact flow collections. */
+export const renderOptions: ToStringOptions = { lineWidth: 0, flowCollectionPadding: false };
+
+/**
+ * Parses YAML text into its documents. Every problem is a PatchError naming `source:line:column`:
+ * a syntax error, a document that is not a mapping, a document without a usable identity, and (for
+ * configs, `unique: true`) two documents with the same identity.
+ */
+export function parseDocuments(
+  text: string,
+  options: { source: string; unique: boolean; code?: Code },
+): ParsedDocuments {
+  const { source } = options;
+  const code = options.code ?? PatchErrorCode.BadConfig;
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const all = Array.isArray(docs) ? docs : [];
+  const documents: SourceDocument[] = [];
+  const seen = new Map<string, number>();
+  for (const [index, doc] of all.entries()) {
+    const failure = doc.errors[0];
+    if (failure !== undefined) {
+      const { line, col } = lines.linePos(failure.pos[0]);
+      throw new PatchError(code, `${source}:${line}:${col}: ${firstLine(failure.message)}`);
+    }
+    if (doc.contents === null) continue;
+    if (!isMap(doc.contents)) {
+      throw new PatchError(
+        code,
+        `${positionOf(source, doc.contents, lines)}: document ${index + 1} is not a mapping: a config document is a set of keys (key: value)`,
+      );
+    }
+    const identity = identityOf(doc.contents);
+    if (typeof identity === 'string') {
+      throw new PatchError(code, `${positionOf(source, doc.contents, lines)}: ${identity}`);
+    }
+    if (options.unique) {
+      const key = identityKey(identity);
+      const earlier = seen.get(key);
+      if (earlier !== undefined) {
+        throw new PatchError(
+          code,
+          `${positionOf(source, doc.contents, lines)}: duplicate document ${describeIdentity(identity)} (also document ${earlier}): keep one`,
+        );
+      }
+      seen.set(key, index + 1);
+    }
+    documents.push({ doc, map: doc.contents, identity });
+  }
+  return { source, text, lines, documents };
+}
+
+/** Writes documents back as one multi-document YAML text. */
+export function renderDocuments(docs: readonly Document[]): string {
+  const parts: string[] = [];
+  for (const [index, doc] of docs.entries()) {
+    let text = doc.toString(renderOptions);
+    if (index > 0 && !text.startsWith('---')) text = `---\n${text}`;
+    parts.push(text);
+  }
+  return parts.join('');
+}
+
+function firstLine(message: string): string {
+  const line = message.split('\n')[0] ?? message;
+  return line.replace(/ at line \d+, column \d+:?$/, '');
+}
