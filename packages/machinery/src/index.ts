@@ -68,3 +68,24 @@ export { PatchError, isPatchError, PatchErrorCode } from './patch/patch-error.ts
 export { strategicPatchBetween } from './patch/patch-between.ts';
 export { describeIdentity as describeDocumentIdentity } from './patch/identity.ts';
 export type { DocumentIdentity } from './patch/identity.ts';
+export {
+  ClientConfigError,
+  isClientConfigError,
+  emptyClientConfig,
+  currentContext,
+} from './client-config/client-config.ts';
+export type { ClientConfig, ClientContext } from './client-config/client-config.ts';
+export { parseClientConfig, serializeClientConfig } from './client-config/codec.ts';
+export { resolveClientConfigPath, loadClientConfig, saveClientConfig } from './client-config/client-config-file.ts';
+export type { ClientConfigLocation, LoadClientConfigOptions } from './client-config/client-config-file.ts';
+export {
+  setEndpoints,
+  setNodes,
+  useContext,
+  addContext,
+  removeContext,
+  mergeClientConfigs,
+} from './client-config/edit.ts';
+export type { MergeResult } from './client-config/edit.ts';
+export { describeCurrentContext, formatContextInfo, formatContextsTable } from './client-config/info.ts';
+export type { ClientContextInfo } from './client-config/info.ts';
