@@ -16,6 +16,8 @@ const steps: Step[] = [
     cmd: ['npx', 'depcruise', '--config', '.dependency-cruiser.json', 'packages', 'scripts', 'bench', 'test'],
   },
   { name: 'hygiene', cmd: ['node', 'scripts/hygiene.ts'] },
+  // Regenerates the API code into a temporary directory and fails when the committed copy differs.
+  { name: 'proto', cmd: ['node', 'scripts/gen-api.ts', '--check'] },
 ];
 
 const only = process.argv.slice(2);

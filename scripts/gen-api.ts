@@ -1,0 +1,123 @@
+// Generates the TypeScript for the API protos (packages/machinery/api/**/*.proto) with Debian's protoc
+// and the pinned @bufbuild/protoc-gen-es plugin.
+//
+//   node scripts/gen-api.ts             regenerate packages/machinery/src/api/gen (the committed copy)
+//   node scripts/gen-api.ts --out DIR   write into DIR instead
+//   node scripts/gen-api.ts --check     regenerate into a temporary directory and fail when the
+//                                       committed copy differs (run by `npm run check` as `proto`)
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const root = join(import.meta.dirname, '..');
+const protoRoot = join(root, 'packages/machinery/api');
+const committed = join(root, 'packages/machinery/src/api/gen');
+const wellKnown = '/usr/include';
+const pluginScript = join(root, 'node_modules/@bufbuild/protoc-gen-es/bin/protoc-gen-es');
+// ts output, `.ts` import extensions and `as const` enums: Node's type stripping runs the result.
+const pluginOptions = 'target=ts,import_extension=ts,erasable_syntax=true';
+
+function listFiles(dir: string, suffix: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listFiles(p, suffix));
+    else if (entry.name.endsWith(suffix)) out.push(p);
+  }
+  return out.sort();
+}
+
+function generate(outDir: string): void {
+  mkdirSync(outDir, { recursive: true });
+  const work = mkdtempSync(join(tmpdir(), 'bronze-gen-api-'));
+  try {
+    // protoc needs an executable plugin; this one runs protoc-gen-es on the pinned Node.js.
+    const plugin = join(work, 'protoc-gen-es');
+    writeFileSync(plugin, `#!/bin/sh\nexec '${process.execPath}' '${pluginScript}' "$@"\n`);
+    chmodSync(plugin, 0o755);
+    const protos = listFiles(protoRoot, '.proto').map((p) => relative(protoRoot, p));
+    const r = spawnSync(
+      'protoc',
+      [
+        `--plugin=protoc-gen-es=${plugin}`,
+        `--proto_path=${protoRoot}`,
+        `--proto_path=${wellKnown}`,
+        `--es_out=${outDir}`,
+        `--es_opt=${pluginOptions}`,
+        ...protos,
+      ],
+      { cwd: protoRoot, encoding: 'utf8' },
+    );
+    if (r.error !== undefined) {
+      throw new Error('cannot run protoc; install it with scripts/setup-host (Debian: protobuf-compiler)', {
+        cause: r.error,
+      });
+    }
+    if (r.status !== 0) throw new Error(`protoc failed (exit ${String(r.status)}):\n${r.stderr.trim()}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function snapshot(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const p of listFiles(dir, '')) files.set(relative(dir, p), readFileSync(p, 'utf8'));
+  return files;
+}
+
+function differences(want: Map<string, string>, have: Map<string, string>): string[] {
+  const out: string[] = [];
+  for (const [name, text] of want) {
+    const got = have.get(name);
+    if (got === undefined) out.push(`missing ${name}`);
+    else if (got !== text) out.push(`differs ${name}`);
+  }
+  for (const name of have.keys()) if (!want.has(name)) out.push(`stale ${name}`);
+  return out;
+}
+
+function regenerateCommitted(): void {
+  // Generate beside the target, then swap, so a failed run leaves the committed copy alone.
+  const fresh = mkdtempSync(join(root, 'packages/machinery/src/api/.gen-'));
+  try {
+    generate(fresh);
+    rmSync(committed, { recursive: true, force: true });
+    renameSync(fresh, committed);
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
+}
+
+function check(): boolean {
+  const fresh = mkdtempSync(join(tmpdir(), 'bronze-gen-api-check-'));
+  try {
+    generate(fresh);
+    const found = differences(snapshot(fresh), snapshot(committed));
+    for (const line of found) process.stderr.write(`proto: ${line} in packages/machinery/src/api/gen\n`);
+    if (found.length > 0) process.stderr.write('proto: run `node scripts/gen-api.ts` and commit the result\n');
+    return found.length === 0;
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
+}
+
+const { values } = parseArgs({ options: { out: { type: 'string' }, check: { type: 'boolean', default: false } } });
+if (values.check) {
+  if (!check()) process.exitCode = 1;
+  else process.stdout.write('proto: generated code is up to date\n');
+} else if (values.out !== undefined) {
+  generate(values.out);
+} else {
+  regenerateCommitted();
+}
