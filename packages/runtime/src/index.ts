@@ -28,3 +28,27 @@ export {
   isWatchOverflowError,
   isAccessError,
 } from './errors.ts';
+export type { Logger, LogFields, LogLevel, LogEntry } from './logger.ts';
+export { nullLogger, sinkLogger, recordingLogger } from './logger.ts';
+export { weak, strong, destroyReady, exclusive, shared } from './controller.ts';
+export type {
+  Controller,
+  ControllerContext,
+  Input,
+  InputKind,
+  Output,
+  OutputKind,
+  KindRef,
+  ModifyOptions,
+} from './controller.ts';
+export { Engine } from './engine.ts';
+export type { EngineOptions } from './engine.ts';
+export type { Backoff } from './runner.ts';
+export { transformController } from './transform-controller.ts';
+export type { TransformControllerOptions } from './transform-controller.ts';
+export { queueController } from './queue-controller.ts';
+export type { QueueControllerOptions, QueueResult } from './queue-controller.ts';
+export { dependencyGraph, toDot } from './dependency-graph.ts';
+export type { DependencyGraph, DependencyEdge, EdgeType } from './dependency-graph.ts';
+export { startHarness, eventually } from './harness.ts';
+export type { Harness, HarnessOptions, EventuallyOptions } from './harness.ts';
