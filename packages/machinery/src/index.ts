@@ -66,6 +66,8 @@ export { parsePatch } from './patch/patch-load.ts';
 export type { ConfigPatch, StrategicPatch, JsonPatch, JsonPatchOperation, JsonPatchOp } from './patch/patch-types.ts';
 export { PatchError, isPatchError, PatchErrorCode } from './patch/patch-error.ts';
 export { strategicPatchBetween } from './patch/patch-between.ts';
+export { diffConfigs } from './patch/config-diff.ts';
+export type { ConfigDiffOptions } from './patch/config-diff.ts';
 export { describeIdentity as describeDocumentIdentity } from './patch/identity.ts';
 export type { DocumentIdentity } from './patch/identity.ts';
 export {
@@ -89,3 +91,33 @@ export {
 export type { MergeResult } from './client-config/edit.ts';
 export { describeCurrentContext, formatContextInfo, formatContextsTable } from './client-config/info.ts';
 export type { ClientContextInfo } from './client-config/info.ts';
+export { loadConfig } from './config/load.ts';
+export type { LoadOptions as LoadConfigOptions, LoadResult as LoadConfigResult } from './config/load.ts';
+export { ConfigBundle } from './config/bundle.ts';
+export type { Location as ConfigLocation } from './config/bundle.ts';
+export { V1Alpha1Kind, documentKey as configDocumentKey } from './config/document.ts';
+export type { ConfigDocument } from './config/document.ts';
+export { formatIssue as formatConfigIssue, formatPath as formatConfigPath } from './config/issue.ts';
+export type {
+  ConfigIssue,
+  ConfigPath,
+  DocumentRef as ConfigDocumentRef,
+  IssueCode as ConfigIssueCode,
+  ValidationResult,
+} from './config/issue.ts';
+export { validateConfig } from './config/validate/validate.ts';
+export type { ValidateOptions } from './config/validate/validate.ts';
+export { validationModes, isValidationMode } from './config/validate/mode.ts';
+export type { ValidationMode } from './config/validate/mode.ts';
+export { encodeConfig, editConfig } from './config/edit.ts';
+export type { ConfigEdit } from './config/edit.ts';
+export { v1alpha1Schema } from './config/v1alpha1/config.ts';
+export type { V1Alpha1Config, MachineConfig, ClusterConfig } from './config/v1alpha1/config.ts';
+export { KindRegistry, configKinds } from './config/kinds/registry.ts';
+export { defineKind } from './config/kinds/kind.ts';
+export type { KindDefinition } from './config/kinds/kind.ts';
+export { HostnameConfigKind, ResolverConfigKind, TimeSyncConfigKind } from './config/kinds/network-kinds.ts';
+export type { HostnameConfig, ResolverConfig, TimeSyncConfig } from './config/kinds/network-kinds.ts';
+export { SysctlConfigKind, EnvironmentConfigKind } from './config/kinds/runtime-kinds.ts';
+export type { SysctlConfig, EnvironmentConfig } from './config/kinds/runtime-kinds.ts';
+export type { SchemaNode, Schema, Infer } from './config/schema/builder.ts';
