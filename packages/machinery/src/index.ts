@@ -121,3 +121,17 @@ export type { HostnameConfig, ResolverConfig, TimeSyncConfig } from './config/ki
 export { SysctlConfigKind, EnvironmentConfigKind } from './config/kinds/runtime-kinds.ts';
 export type { SysctlConfig, EnvironmentConfig } from './config/kinds/runtime-kinds.ts';
 export type { SchemaNode, Schema, Infer } from './config/schema/builder.ts';
+export { generateConfigs, machineConfig } from './generate/generate-configs.ts';
+export type { GenerateConfigOptions, GeneratedConfigs } from './generate/generate-configs.ts';
+export { writeGeneratedConfigs, genConfig, parseOutputTypes, OutputTypes } from './generate/write-configs.ts';
+export type { OutputType, WriteConfigsOptions, WriteConfigsResult } from './generate/write-configs.ts';
+export { GenerateError, isGenerateError } from './generate/generate-error.ts';
+export { parseClusterEndpoint, checkClusterName } from './generate/endpoint.ts';
+export {
+  DefaultTalosVersion,
+  DefaultKubernetesVersion,
+  DefaultInstallDisk,
+  DefaultInstallImage,
+  DefaultDnsDomain,
+  kubernetesImages,
+} from './generate/versions.ts';
