@@ -1,0 +1,34 @@
+import type { KindDefinition } from './kind.ts';
+import { HostnameConfigKind, ResolverConfigKind, TimeSyncConfigKind } from './network-kinds.ts';
+import { EnvironmentConfigKind, SysctlConfigKind } from './runtime-kinds.ts';
+
+/** The kinds of documents a config may hold besides the v1alpha1 one, looked up by `kind`. */
+export class KindRegistry {
+  readonly #byKind = new Map<string, KindDefinition>();
+
+  constructor(kinds: readonly KindDefinition[]) {
+    for (const k of kinds) this.register(k);
+  }
+
+  register(def: KindDefinition): void {
+    if (this.#byKind.has(def.kind)) throw new Error(`config kind ${def.kind} is registered twice`);
+    this.#byKind.set(def.kind, def);
+  }
+
+  get(kind: string): KindDefinition | undefined {
+    return this.#byKind.get(kind);
+  }
+
+  kinds(): string[] {
+    return [...this.#byKind.keys()].sort();
+  }
+}
+
+/** Every kind Bronze understands today. */
+export const configKinds = new KindRegistry([
+  HostnameConfigKind,
+  ResolverConfigKind,
+  TimeSyncConfigKind,
+  SysctlConfigKind,
+  EnvironmentConfigKind,
+] as readonly KindDefinition[]);

@@ -1,0 +1,177 @@
+// Loading a machine config from text: yaml syntax, document identity, strict schema decoding.
+// Bad input is a value (`errors`), never a throw.
+import { Composer, type Document, LineCounter, type Node, Parser, isMap, isScalar } from 'yaml';
+import { ConfigBundle } from './bundle.ts';
+import { type ConfigDocument, V1Alpha1Kind, documentKey } from './document.ts';
+import { type ConfigIssue, describeValue } from './issue.ts';
+import { type KindRegistry, configKinds } from './kinds/registry.ts';
+import { IssueCollector } from './schema/collector.ts';
+import { decodeNode } from './schema/decode.ts';
+import type { SchemaNode } from './schema/builder.ts';
+import { v1alpha1Schema } from './v1alpha1/config.ts';
+
+export interface LoadOptions {
+  /** Named in every issue: usually the file name. */
+  readonly source?: string;
+  readonly kinds?: KindRegistry;
+}
+
+export interface LoadResult {
+  /** Set when the config has no structural errors (content problems are found by validateConfig). */
+  readonly config?: ConfigBundle;
+  readonly errors: readonly ConfigIssue[];
+  readonly warnings: readonly ConfigIssue[];
+}
+
+export function loadConfig(text: string, opts: LoadOptions = {}): LoadResult {
+  const source = opts.source ?? '<config>';
+  const kinds = opts.kinds ?? configKinds;
+  const lines = new LineCounter();
+  const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
+  const composer = new Composer({ keepSourceTokens: true, uniqueKeys: true, prettyErrors: false, strict: true });
+  const yamlDocs = Array.from(composer.compose(tokens, false, text.length));
+  const out = new IssueCollector(source, { lines });
+  const documents: ConfigDocument[] = [];
+  const seen = new Map<string, ConfigDocument>();
+  yamlDocs.forEach((yaml, index) => {
+    out.document = { index, kind: '?' };
+    for (const e of yaml.errors)
+      out.add('fatal', {
+        code: 'yaml-syntax',
+        path: [],
+        at: { range: [e.pos[0], e.pos[1], e.pos[1]] },
+        message: e.message,
+      });
+    for (const w of yaml.warnings)
+      out.add('warning', {
+        code: 'yaml-syntax',
+        path: [],
+        at: { range: [w.pos[0], w.pos[1], w.pos[1]] },
+        message: w.message,
+      });
+    if (yaml.errors.length > 0 || yaml.contents === null) return;
+    const doc = loadDocument(yaml, { index, source, lines, kinds, out });
+    if (doc === undefined) return;
+    const key = documentKey(doc);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      out.document = doc.ref;
+      out.add('fatal', {
+        code: 'duplicate-document',
+        path: [],
+        at: yaml.contents,
+        message: `duplicate document: document ${String(first.ref.index)} is already a ${doc.name === undefined ? doc.kind : `${doc.kind} named ${doc.name}`}; merge the two or remove one`,
+      });
+      return;
+    }
+    seen.set(key, doc);
+    documents.push(doc);
+  });
+  if (out.fatal.length > 0) return { errors: out.fatal, warnings: out.warnings };
+  if (documents.length === 0) {
+    out.add('fatal', { code: 'missing-document', path: [], message: 'the config has no documents' });
+    return { errors: out.fatal, warnings: out.warnings };
+  }
+  return {
+    config: new ConfigBundle({ source, text, documents, tokens, lines }),
+    errors: [],
+    warnings: out.warnings,
+  };
+}
+
+interface DocCtx {
+  readonly index: number;
+  readonly source: string;
+  readonly lines: LineCounter;
+  readonly kinds: KindRegistry;
+  readonly out: IssueCollector;
+}
+
+function loadDocument(yaml: Document.Parsed, ctx: DocCtx): ConfigDocument | undefined {
+  const { out, index } = ctx;
+  const root = yaml.contents;
+  if (!isMap(root)) {
+    out.add('fatal', {
+      code: 'not-a-mapping',
+      path: [],
+      at: root ?? undefined,
+      message: 'a config document must be a mapping of fields',
+    });
+    return undefined;
+  }
+  const topNode = (name: string): Node | undefined => {
+    const node = root.items.find((p) => isScalar(p.key) && p.key.value === name)?.value;
+    return node ?? undefined;
+  };
+  const top = (name: string): unknown => {
+    const node = topNode(name);
+    return isScalar(node) ? node.value : node;
+  };
+  const kindName = top('kind');
+  let schema: SchemaNode;
+  let identity: { apiVersion: string; kind: string; name?: string };
+  if (kindName === undefined) {
+    const version = top('version');
+    if (version !== V1Alpha1Kind) {
+      const msg =
+        version === undefined
+          ? 'a document needs "kind:" (multi-document kinds) or "version: v1alpha1"'
+          : 'unsupported version: only v1alpha1 exists';
+      out.add('fatal', {
+        code: version === undefined ? 'missing-field' : 'unknown-version',
+        path: version === undefined ? [] : ['version'],
+        at: root,
+        message: msg,
+        value: describeValue(version),
+      });
+      return undefined;
+    }
+    schema = v1alpha1Schema;
+    identity = { apiVersion: V1Alpha1Kind, kind: V1Alpha1Kind };
+  } else {
+    const def = typeof kindName === 'string' ? ctx.kinds.get(kindName) : undefined;
+    out.document = { index, kind: typeof kindName === 'string' ? kindName : describeValue(kindName) };
+    if (def === undefined) {
+      out.add('fatal', {
+        code: 'unknown-kind',
+        path: ['kind'],
+        at: root,
+        message: `unknown document kind; known kinds: ${ctx.kinds.kinds().join(', ')}`,
+        value: describeValue(kindName),
+      });
+      return undefined;
+    }
+    const apiVersion = top('apiVersion');
+    if (apiVersion !== def.apiVersion) {
+      out.add('fatal', {
+        code: 'unknown-version',
+        path: ['apiVersion'],
+        at: root,
+        message: `${def.kind} needs apiVersion: ${def.apiVersion}`,
+        value: describeValue(apiVersion),
+      });
+      return undefined;
+    }
+    const name = top('name');
+    if (def.named && typeof name !== 'string') {
+      out.add('fatal', {
+        code: 'missing-field',
+        path: ['name'],
+        at: root,
+        message: `a ${def.kind} document needs a name`,
+      });
+      return undefined;
+    }
+    schema = def.schema;
+    identity =
+      typeof name === 'string' && def.named
+        ? { apiVersion: def.apiVersion, kind: def.kind, name }
+        : { apiVersion: def.apiVersion, kind: def.kind };
+  }
+  const ref =
+    identity.name === undefined ? { index, kind: identity.kind } : { index, kind: identity.kind, name: identity.name };
+  const docOut = new IssueCollector(ctx.source, { lines: ctx.lines, document: ref });
+  const value = decodeNode(root, schema, { doc: yaml, out: docOut });
+  out.fatal.push(...docOut.fatal);
+  return { ...identity, ref, value, yaml, errors: docOut.errors, warnings: docOut.warnings };
+}
