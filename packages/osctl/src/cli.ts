@@ -5,6 +5,7 @@ import { Group } from './groups.ts';
 import { versionCommand } from './commands/version.ts';
 import { completeCommand, completionCommand } from './commands/completion.ts';
 import { plannedCommands } from './commands/planned.ts';
+import { machineconfigCommand } from './commands/machineconfig.ts';
 
 /** Builds the whole command tree. Each command lives in a file of its own under commands/. */
 export function buildProgram(io: Io): Command {
@@ -17,7 +18,7 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
 
-  const real = [versionCommand(io), completionCommand(io)];
+  const real = [versionCommand(io), completionCommand(io), machineconfigCommand(io)];
   const all = [...real, ...plannedCommands(new Set(real.map((c) => c.name())))];
   const order: readonly string[] = Object.values(Group);
   all.sort((a, b) => order.indexOf(a.helpGroup()) - order.indexOf(b.helpGroup()));

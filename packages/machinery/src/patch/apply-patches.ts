@@ -34,9 +34,8 @@ async function loadPatchArg(arg: string, index: number, options: LoadPatchOption
     const opts = options.signal === undefined ? {} : { signal: options.signal };
     text = await readFile(resolve(options.cwd, file), { encoding: 'utf8', ...opts });
   } catch (err) {
-    throw new PatchError(PatchErrorCode.Unreadable, `cannot read patch file ${file}: ${describeIoError(err)}`, {
-      cause: err,
-    });
+    if (isMissing(err)) throw new PatchError(PatchErrorCode.Unreadable, `cannot read patch file ${file}: no such file`);
+    throw new PatchError(PatchErrorCode.Unreadable, `cannot read patch file ${file}`, { cause: err });
   }
   return parsePatch(text, file);
 }
@@ -47,9 +46,8 @@ function patchFileName(arg: string): string | undefined {
   return undefined;
 }
 
-function describeIoError(err: unknown): string {
-  if (err instanceof Error && 'code' in err && err.code === 'ENOENT') return 'no such file';
-  return err instanceof Error ? err.message : String(err);
+function isMissing(err: unknown): boolean {
+  return err instanceof Error && 'code' in err && err.code === 'ENOENT';
 }
 
 /**
