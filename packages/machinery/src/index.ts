@@ -135,3 +135,60 @@ export {
   DefaultDnsDomain,
   kubernetesImages,
 } from './generate/versions.ts';
+// The API: the Talos-compatible protos as generated modules (one namespace per proto file), and the
+// gRPC plumbing that serves and calls them (src/api, see docs/ARCHITECTURE.md).
+export * as commonApi from './api/gen/common/common_pb.ts';
+export * as machineApi from './api/gen/machine/machine_pb.ts';
+export * as securityApi from './api/gen/security/security_pb.ts';
+export * as clusterApi from './api/gen/cluster/cluster_pb.ts';
+export * as inspectApi from './api/gen/inspect/inspect_pb.ts';
+export * as cosiResourceApi from './api/gen/cosi/resource_pb.ts';
+export * as cosiStateApi from './api/gen/cosi/state_pb.ts';
+export * as cosiMetaApi from './api/gen/cosi/meta_pb.ts';
+export * as rpcStatusApi from './api/gen/google/rpc/status_pb.ts';
+export {
+  create as createMessage,
+  toBinary as messageToBinary,
+  fromBinary as messageFromBinary,
+  toJson as messageToJson,
+} from '@bufbuild/protobuf';
+export { anyPack, anyUnpack, EmptySchema } from '@bufbuild/protobuf/wkt';
+export {
+  ApiError,
+  ApiErrorCodes,
+  isApiError,
+  apiErrorCodeOf,
+  serverStatusOf,
+  apiErrorFromStatus,
+} from './api/api-error.ts';
+export type { ApiErrorCode } from './api/api-error.ts';
+export { grpcServiceDefinition, methodDefinition, methodPath, MaxMessageBytes } from './api/service-definition.ts';
+export type { MethodsOf } from './api/service-definition.ts';
+export { implementService, addService } from './api/service-handlers.ts';
+export type {
+  CallContext,
+  MethodHandler,
+  ServiceHandlers,
+  HandlersOf,
+  ServiceImplementation,
+} from './api/service-handlers.ts';
+export { dial, createClient } from './api/service-client.ts';
+export type { CallOptions, ClientMethod, ServiceClient, ClientOf, DialOptions } from './api/service-client.ts';
+export { createApiServer, listenApiServer, stopApiServer } from './api/api-server.ts';
+export {
+  MutualTlsServerCredentials,
+  mutualTlsServerCredentials,
+  mutualTlsChannelCredentials,
+  peerIdentityOf,
+} from './api/mutual-tls.ts';
+export type { TlsMaterial, ServerTlsOptions, PeerIdentity } from './api/mutual-tls.ts';
+export {
+  NodeMetadataKey,
+  NodesMetadataKey,
+  RoleMetadataKey,
+  ProxyFromMetadataKey,
+  callRouteOf,
+  nodeMetadata,
+  nodesMetadata,
+} from './api/routing-metadata.ts';
+export type { CallRoute } from './api/routing-metadata.ts';

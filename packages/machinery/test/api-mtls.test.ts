@@ -5,11 +5,11 @@ import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { credentials, Metadata, type ChannelCredentials, type Server } from '@grpc/grpc-js';
 import { isApiError, type ApiError } from '../src/api/api-error.ts';
-import { createApiServer, listen, stopServer } from '../src/api/api-server.ts';
+import { createApiServer, listenApiServer, stopApiServer } from '../src/api/api-server.ts';
 import { mutualTlsChannelCredentials, mutualTlsServerCredentials } from '../src/api/mutual-tls.ts';
 import { callRouteOf, nodeMetadata } from '../src/api/routing-metadata.ts';
-import { dial, createClient, type DialOptions } from '../src/api/service-client.ts';
-import { addService } from '../src/api/service-handlers.ts';
+import { dial, createClient, type ClientOf, type DialOptions } from '../src/api/service-client.ts';
+import { addService, type HandlersOf } from '../src/api/service-handlers.ts';
 import { MachineService } from '../src/api/gen/machine/machine_pb.ts';
 import { createTestCa, issueTestCertificate, type TestCa, type TestLeaf } from './test-certs.ts';
 
@@ -34,11 +34,11 @@ class NotFoundError extends Error {
 async function startServer(t: TestContext, register: (server: Server) => void): Promise<string> {
   const server = createApiServer();
   register(server);
-  const port = await listen(server, {
+  const port = await listenApiServer(server, {
     address: '127.0.0.1:0',
     credentials: mutualTlsServerCredentials({ ca: ca.pem, cert: serverLeaf.cert, key: serverLeaf.key }),
   });
-  t.after(() => stopServer(server, { graceMs: 200 }));
+  t.after(() => stopApiServer(server, { graceMs: 200 }));
   return `127.0.0.1:${port}`;
 }
 
@@ -237,4 +237,19 @@ test('oversized requests and undecodable bytes get status codes, and the server 
   assert.ok(garbage !== null && typeof garbage === 'object' && 'code' in garbage);
   assert.notEqual(garbage.code, 0);
   await client.version({}, { deadline: soon() });
+});
+
+test('handlers and clients can be typed apart from the call that registers them', async (t) => {
+  const handlers: HandlersOf<typeof MachineService> = {
+    hostname: () => ({ messages: [{ hostname: 'node-1' }] }),
+  };
+  const target = await startServer(t, (server) => {
+    addService(server, { service: MachineService, handlers });
+  });
+  const client: ClientOf<typeof MachineService> = machineClient(t, target, clientCredentials(ca, admin));
+  const reply = await client.hostname({}, { deadline: soon() });
+  assert.deepEqual(
+    reply.messages.map((m) => m.hostname),
+    ['node-1'],
+  );
 });

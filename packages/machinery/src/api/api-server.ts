@@ -12,7 +12,10 @@ export function createApiServer(options: ServerOptions = {}): Server {
 }
 
 /** Binds `address` (`127.0.0.1:0`, `[::]:50000`, `unix:/run/machined.sock`); resolves to the port. */
-export function listen(server: Server, options: { address: string; credentials: ServerCredentials }): Promise<number> {
+export function listenApiServer(
+  server: Server,
+  options: { address: string; credentials: ServerCredentials },
+): Promise<number> {
   return new Promise((resolve, reject) => {
     server.bindAsync(options.address, options.credentials, (err, port) => {
       if (err === null) resolve(port);
@@ -25,7 +28,7 @@ export function listen(server: Server, options: { address: string; credentials: 
  * Stops accepting calls and waits for running ones to finish; after `graceMs` (or when `signal`
  * aborts) the remaining calls are cancelled and their connections closed.
  */
-export async function stopServer(
+export async function stopApiServer(
   server: Server,
   options: { graceMs?: number; signal?: AbortSignal } = {},
 ): Promise<void> {

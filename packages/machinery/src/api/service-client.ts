@@ -14,7 +14,7 @@ import {
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { ApiError, apiErrorFromStatus } from './api-error.ts';
-import { MaxMessageBytes, methodDefinition } from './service-definition.ts';
+import { MaxMessageBytes, methodDefinition, type MethodsOf } from './service-definition.ts';
 
 export interface CallOptions {
   /** Cancels the call; the call then rejects (or the stream throws) with the signal's reason. */
@@ -37,6 +37,9 @@ export type ClientMethod<T> = T extends { input: infer I extends DescMessage; ou
   : never;
 
 export type ServiceClient<M extends GenServiceMethods> = { [K in keyof M]: ClientMethod<M[K]> };
+
+/** The client of a generated service: `ClientOf<typeof MachineService>`. */
+export type ClientOf<S> = ServiceClient<MethodsOf<S>>;
 
 export interface DialOptions {
   credentials: ChannelCredentials;

@@ -9,7 +9,11 @@ import {
   type DescService,
   type MessageInitShape,
 } from '@bufbuild/protobuf';
+import type { GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
+
+/** The method table of a generated service: `MethodsOf<typeof MachineService>`. */
+export type MethodsOf<S> = S extends { method: infer M extends GenServiceMethods } ? M : never;
 
 /** 32 MiB, the largest message apid accepts and sends (Talos's limit). */
 export const MaxMessageBytes = 32 * 1024 * 1024;

@@ -16,7 +16,7 @@ import type { Writable } from 'node:stream';
 import type { PeerCertificate } from 'node:tls';
 import { ApiError, serverStatusOf } from './api-error.ts';
 import { peerIdentityOf, type PeerIdentity } from './mutual-tls.ts';
-import { grpcServiceDefinition, methodPath } from './service-definition.ts';
+import { grpcServiceDefinition, methodPath, type MethodsOf } from './service-definition.ts';
 
 /** What a handler knows about the call besides its request. */
 export interface CallContext {
@@ -45,6 +45,9 @@ export type MethodHandler<T> = T extends { input: infer I extends DescMessage; o
   : never;
 
 export type ServiceHandlers<M extends GenServiceMethods> = { [K in keyof M]: MethodHandler<M[K]> };
+
+/** Handlers of a generated service, any subset: `HandlersOf<typeof MachineService>`. */
+export type HandlersOf<S> = Partial<ServiceHandlers<MethodsOf<S>>>;
 
 /** A service and the handlers that serve it. */
 export interface ServiceImplementation<M extends GenServiceMethods> {
