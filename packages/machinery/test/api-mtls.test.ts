@@ -1,79 +1,25 @@
-// The API plumbing against a real grpc-js server on 127.0.0.1 with mutual TLS: typed unary and
-// streaming calls, certificate failures, status mapping, cancellation, limits and garbage.
+// Mutual TLS of the API against a real server: who may connect, who the handler sees, renewal.
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { credentials, Metadata, type ChannelCredentials, type Server } from '@grpc/grpc-js';
-import { isApiError, type ApiError } from '../src/api/api-error.ts';
+import { test } from 'node:test';
+import { credentials } from '@grpc/grpc-js';
 import { createApiServer, listenApiServer, stopApiServer } from '../src/api/api-server.ts';
 import { mutualTlsChannelCredentials, mutualTlsServerCredentials } from '../src/api/mutual-tls.ts';
-import { callRouteOf, nodeMetadata } from '../src/api/routing-metadata.ts';
-import { dial, createClient, type ClientOf, type DialOptions } from '../src/api/service-client.ts';
-import { addService, type HandlersOf } from '../src/api/service-handlers.ts';
+import { addService } from '../src/api/service-handlers.ts';
 import { MachineService } from '../src/api/gen/machine/machine_pb.ts';
-import { createTestCa, issueTestCertificate, type TestCa, type TestLeaf } from './test-certs.ts';
-
-const ca = await createTestCa('bronze test os ca');
-const otherCa = await createTestCa('some other ca');
-const serverLeaf = await issueTestCertificate(ca, { commonName: 'node-1', usage: 'server' });
-const admin = await issueTestCertificate(ca, {
-  commonName: 'admin',
-  organizations: ['os:admin', 'os:reader'],
-  usage: 'client',
-});
-const stranger = await issueTestCertificate(otherCa, {
-  commonName: 'mallory',
-  organizations: ['os:admin'],
-  usage: 'client',
-});
-
-class NotFoundError extends Error {
-  override readonly name = 'NotFoundError' as const;
-}
-
-async function startServer(t: TestContext, register: (server: Server) => void): Promise<string> {
-  const server = createApiServer();
-  register(server);
-  const port = await listenApiServer(server, {
-    address: '127.0.0.1:0',
-    credentials: mutualTlsServerCredentials({ ca: ca.pem, cert: serverLeaf.cert, key: serverLeaf.key }),
-  });
-  t.after(() => stopApiServer(server, { graceMs: 200 }));
-  return `127.0.0.1:${port}`;
-}
-
-function machineClient(t: TestContext, target: string, creds: ChannelCredentials, options?: Partial<DialOptions>) {
-  const channel = dial(target, { credentials: creds, ...options });
-  t.after(() => {
-    channel.close();
-  });
-  return createClient(MachineService, channel);
-}
-
-function clientCredentials(trust: TestCa, leaf: TestLeaf): ChannelCredentials {
-  return mutualTlsChannelCredentials({ ca: trust.pem, cert: leaf.cert, key: leaf.key });
-}
-
-const soon = (): Date => new Date(Date.now() + 5000);
-
-async function expectApiError(promise: Promise<unknown>, code: ApiError['code']): Promise<ApiError> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  assert.ok(isApiError(err), `want an ApiError, got ${String(err)}`);
-  assert.equal(err.code, code, err.message);
-  return err;
-}
-
-function versionServer(t: TestContext): Promise<string> {
-  return startServer(t, (server) => {
-    addService(server, {
-      service: MachineService,
-      handlers: { version: () => ({ messages: [{ version: { tag: 'v0.1.0' } }] }) },
-    });
-  });
-}
+import {
+  admin,
+  ca,
+  clientCredentials,
+  expectApiError,
+  machineClient,
+  nextText,
+  otherCa,
+  serverLeaf,
+  soon,
+  stranger,
+  versionServer,
+} from './api-fixture.ts';
+import { issueTestCertificate } from './test-certs.ts';
 
 test('a client that trusts another CA cannot connect (unavailable)', async (t) => {
   const target = await versionServer(t);
@@ -93,163 +39,62 @@ test('a client certificate signed by another CA is refused', async (t) => {
   await expectApiError(client.version({}, { deadline: soon() }), 'unavailable');
 });
 
-test('unary call: typed request and reply, peer roles and node metadata reach the handler', async (t) => {
-  const seen: { organizations?: string[] | undefined; route?: ReturnType<typeof callRouteOf> } = {};
-  const target = await startServer(t, (server) => {
-    addService(server, {
-      service: MachineService,
-      handlers: {
-        version: (_req, ctx) => {
-          seen.organizations = ctx.peer?.organizations;
-          seen.route = callRouteOf(ctx.metadata);
-          return { messages: [{ metadata: { hostname: 'node-1' }, version: { tag: 'v0.1.0', arch: 'amd64' } }] };
-        },
-      },
-    });
+test('an expired client certificate, or a server certificate used as a client one, is refused', async (t) => {
+  const target = await versionServer(t);
+  const expired = await issueTestCertificate(ca, {
+    commonName: 'old',
+    organizations: ['os:admin'],
+    usage: 'client',
+    expired: true,
   });
-  const client = machineClient(t, target, clientCredentials(ca, admin));
-  const reply = await client.version({}, { metadata: nodeMetadata('10.5.0.3'), deadline: soon() });
-  const [first] = reply.messages;
-  assert.ok(first);
-  assert.equal(first.version?.tag, 'v0.1.0');
-  assert.equal(first.metadata?.hostname, 'node-1');
-  assert.deepEqual(seen.organizations, ['os:admin', 'os:reader']);
-  assert.deepEqual(seen.route, { kind: 'node', node: '10.5.0.3' });
+  const client = machineClient(t, target, clientCredentials(ca, expired));
+  // The same certificate, valid, is accepted everywhere else in this file: only its dates differ.
+  await expectApiError(client.version({}, { deadline: soon() }), 'unavailable');
+  const serverAsClient = machineClient(t, target, clientCredentials(ca, serverLeaf));
+  await expectApiError(serverAsClient.version({}, { deadline: soon() }), 'unavailable');
 });
 
-test('server stream: Logs-style common.Data chunks arrive in order', async (t) => {
-  const target = await startServer(t, (server) => {
-    addService(server, {
-      service: MachineService,
-      handlers: {
-        logs: async function* (req) {
-          for (let i = 0; i < req.tailLines; i++) yield { bytes: Buffer.from(`${req.id} line ${i}\n`) };
-          await Promise.resolve();
-        },
+test('new server certificates apply to new connections while open streams continue', async (t) => {
+  const server = createApiServer();
+  let tick: () => void = () => undefined;
+  addService(server, {
+    service: MachineService,
+    handlers: {
+      version: () => ({ messages: [{}] }),
+      logs: async function* (_req, ctx) {
+        for (let i = 0; ; i++) {
+          yield { bytes: Buffer.from(`line ${i}\n`) };
+          await new Promise<void>((resolve, reject) => {
+            tick = resolve;
+            ctx.signal.addEventListener('abort', () => {
+              reject(ctx.signal.reason as Error);
+            });
+          });
+        }
       },
-    });
+    },
   });
-  const client = machineClient(t, target, clientCredentials(ca, admin));
-  const lines: string[] = [];
-  for await (const data of client.logs({ id: 'apid', tailLines: 3 }, { deadline: soon() })) {
-    lines.push(Buffer.from(data.bytes).toString());
-  }
-  assert.deepEqual(lines, ['apid line 0\n', 'apid line 1\n', 'apid line 2\n']);
-});
+  const serverCredentials = mutualTlsServerCredentials({ ca: ca.pem, cert: serverLeaf.cert, key: serverLeaf.key });
+  const port = await listenApiServer(server, { address: '127.0.0.1:0', credentials: serverCredentials });
+  t.after(() => stopApiServer(server, { graceMs: 200 }));
+  const target = `127.0.0.1:${port}`;
 
-test('domain errors become status codes and come back as ApiError codes', async (t) => {
-  const target = await startServer(t, (server) => {
-    addService(server, {
-      service: MachineService,
-      handlers: {
-        serviceStart: (req) => {
-          throw new NotFoundError(`service ${JSON.stringify(req.id)} is not registered; list them with osctl services`);
-        },
-        logs: () => {
-          throw new NotFoundError('no log for "nope"');
-        },
-      },
-    });
-  });
-  const client = machineClient(t, target, clientCredentials(ca, admin));
-  const err = await expectApiError(client.serviceStart({ id: 'nope' }, { deadline: soon() }), 'not-found');
-  assert.match(err.message, /^\/machine\.MachineService\/ServiceStart: service "nope" is not registered/);
-  const streamed = (async () => {
-    for await (const _ of client.logs({ id: 'nope' }, { deadline: soon() })) assert.fail('no data expected');
-  })();
-  await expectApiError(streamed, 'not-found');
-  await expectApiError(client.reboot({}, { deadline: soon() }), 'unimplemented');
-});
+  const before = machineClient(t, target, clientCredentials(ca, admin));
+  const stream = before.logs({ follow: true })[Symbol.asyncIterator]();
+  assert.equal(await nextText(stream), 'line 0\n');
 
-test('a client that stops reading a stream cancels it on the server', async (t) => {
-  let released: (aborted: boolean) => void = () => undefined;
-  const cleanedUp = new Promise<boolean>((resolve) => (released = resolve));
-  const target = await startServer(t, (server) => {
-    addService(server, {
-      service: MachineService,
-      handlers: {
-        logs: async function* (_req, ctx) {
-          try {
-            for (let i = 0; ; i++) {
-              yield { bytes: Buffer.from(`line ${i}\n`) };
-              await sleep(5, undefined, { signal: ctx.signal });
-            }
-          } finally {
-            released(ctx.signal.aborted);
-          }
-        },
-      },
-    });
-  });
-  const client = machineClient(t, target, clientCredentials(ca, admin));
-  let n = 0;
-  for await (const _ of client.logs({ follow: true })) if (++n === 3) break;
-  assert.equal(await cleanedUp, true);
-
-  const controller = new AbortController();
-  const reason = new Error('user pressed ctrl-c');
-  const read = (async () => {
-    for await (const _ of client.logs({ follow: true }, { signal: controller.signal })) controller.abort(reason);
-  })();
-  await assert.rejects(read, (e) => e === reason);
-});
-
-test('oversized requests and undecodable bytes get status codes, and the server keeps serving', async (t) => {
-  let applied = 0;
-  const target = await startServer(t, (server) => {
-    addService(server, {
-      service: MachineService,
-      handlers: {
-        applyConfiguration: (req) => {
-          applied += req.data.length;
-          return { messages: [{}] };
-        },
-        version: () => ({ messages: [{}] }),
-      },
-    });
-  });
-  const client = machineClient(t, target, clientCredentials(ca, admin), {
-    channelOptions: { 'grpc.max_send_message_length': 64 * 1024 * 1024 },
-  });
-  const big = new Uint8Array(33 * 1024 * 1024);
-  await expectApiError(client.applyConfiguration({ data: big }, { deadline: soon() }), 'resource-exhausted');
-  const tenMiB = new Uint8Array(10 * 1024 * 1024).fill(7);
-  await client.applyConfiguration({ data: tenMiB }, { deadline: soon() });
-  assert.equal(applied, tenMiB.length);
-
-  const channel = dial(target, { credentials: clientCredentials(ca, admin) });
-  t.after(() => {
-    channel.close();
-  });
-  const garbage = await new Promise<unknown>((resolve) => {
-    channel.makeUnaryRequest(
-      '/machine.MachineService/ApplyConfiguration',
-      () => Buffer.from([0x0a, 0x10, 0x01]),
-      (b: Buffer) => b,
-      {},
-      new Metadata(),
-      { deadline: soon() },
-      (err) => {
-        resolve(err);
-      },
-    );
-  });
-  assert.ok(garbage !== null && typeof garbage === 'object' && 'code' in garbage);
-  assert.notEqual(garbage.code, 0);
-  await client.version({}, { deadline: soon() });
-});
-
-test('handlers and clients can be typed apart from the call that registers them', async (t) => {
-  const handlers: HandlersOf<typeof MachineService> = {
-    hostname: () => ({ messages: [{ hostname: 'node-1' }] }),
-  };
-  const target = await startServer(t, (server) => {
-    addService(server, { service: MachineService, handlers });
-  });
-  const client: ClientOf<typeof MachineService> = machineClient(t, target, clientCredentials(ca, admin));
-  const reply = await client.hostname({}, { deadline: soon() });
-  assert.deepEqual(
-    reply.messages.map((m) => m.hostname),
-    ['node-1'],
+  const renewed = await issueTestCertificate(otherCa, { commonName: 'node-1', usage: 'server' });
+  serverCredentials.update({ ca: ca.pem, cert: renewed.cert, key: renewed.key });
+  const trustsOnlyOld = machineClient(t, target, clientCredentials(ca, admin));
+  await expectApiError(trustsOnlyOld.version({}, { deadline: soon() }), 'unavailable');
+  const trustsNew = machineClient(
+    t,
+    target,
+    mutualTlsChannelCredentials({ ca: otherCa.pem, cert: admin.cert, key: admin.key }),
   );
+  await trustsNew.version({}, { deadline: soon() });
+
+  tick();
+  assert.equal(await nextText(stream), 'line 1\n');
+  await stream.return?.();
 });

@@ -19,8 +19,9 @@ export interface TestLeaf {
   key: string;
 }
 
-function validity(): { notBefore: Date; notAfter: Date } {
+function validity(expired = false): { notBefore: Date; notAfter: Date } {
   const now = Date.now();
+  if (expired) return { notBefore: new Date(now - 7_200_000), notAfter: new Date(now - 3_600_000) };
   return { notBefore: new Date(now - 60_000), notAfter: new Date(now + 3_600_000) };
 }
 
@@ -46,7 +47,7 @@ export async function createTestCa(commonName: string): Promise<TestCa> {
 
 export async function issueTestCertificate(
   ca: TestCa,
-  options: { commonName: string; organizations?: string[]; usage: 'server' | 'client' },
+  options: { commonName: string; organizations?: string[]; usage: 'server' | 'client'; expired?: boolean },
 ): Promise<TestLeaf> {
   const keys = await generateKeys();
   const subject = [...(options.organizations ?? []).map((o) => ({ O: [o] })), { CN: [options.commonName] }];
@@ -54,7 +55,7 @@ export async function issueTestCertificate(
     serialNumber: randomBytes(8).toString('hex'),
     subject: new x509.Name(subject),
     issuer: ca.certificate.subjectName,
-    ...validity(),
+    ...validity(options.expired),
     signingKey: ca.keys.privateKey,
     publicKey: keys.publicKey,
     signingAlgorithm: ed25519,
