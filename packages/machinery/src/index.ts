@@ -14,7 +14,13 @@ export {
   DefaultRsaBits,
 } from './pki/keys.ts';
 export type { KeyAlgorithm, PrivateKey } from './pki/keys.ts';
-export { parseCertificatePem, parseCertificateBundlePem, certificateInfo, ExtKeyUsage } from './pki/certificate.ts';
+export {
+  parseCertificatePem,
+  parseCertificateBundlePem,
+  certificateInfo,
+  certificatePublicKeyHash,
+  ExtKeyUsage,
+} from './pki/certificate.ts';
 export type { Certificate, CertificateInfo } from './pki/certificate.ts';
 export {
   createSelfSignedCa,

@@ -5,6 +5,8 @@ import { Group } from './groups.ts';
 import { versionCommand } from './commands/version.ts';
 import { completeCommand, completionCommand } from './commands/completion.ts';
 import { plannedCommands } from './commands/planned.ts';
+import { genCommand } from './commands/gen.ts';
+import { configCommand } from './commands/config.ts';
 import { machineconfigCommand } from './commands/machineconfig.ts';
 
 /** Builds the whole command tree. Each command lives in a file of its own under commands/. */
@@ -15,10 +17,11 @@ export function buildProgram(io: Io): Command {
         'Run "osctl COMMAND --help" for the flags of a command.',
     )
     .showSuggestionAfterError(true)
+    .option('--talosconfig <path>', 'client config to use (default: $TALOSCONFIG, then ~/.talos/config)')
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
 
-  const real = [versionCommand(io), completionCommand(io), machineconfigCommand(io)];
+  const real = [versionCommand(io), completionCommand(io), machineconfigCommand(io), genCommand(io), configCommand(io)];
   const all = [...real, ...plannedCommands(new Set(real.map((c) => c.name())))];
   const order: readonly string[] = Object.values(Group);
   all.sort((a, b) => order.indexOf(a.helpGroup()) - order.indexOf(b.helpGroup()));

@@ -152,12 +152,10 @@ test('info shows roles and certificate expiry; contexts marks the current one', 
 
 test('merging keeps every context and the counts add up (property)', () => {
   const name = fc.constantFrom('a', 'b', 'a-1', 'c');
-  const config = fc
-    .uniqueArray(name, { maxLength: 4 })
-    .map((names): ClientConfig => ({
-      context: names[0] ?? '',
-      contexts: Object.fromEntries(names.map((n) => [n, { endpoints: [n] }])),
-    }));
+  const config = fc.uniqueArray(name, { maxLength: 4 }).map((names): ClientConfig => ({
+    context: names[0] ?? '',
+    contexts: Object.fromEntries(names.map((n) => [n, { endpoints: [n] }])),
+  }));
   fc.assert(
     fc.property(config, config, (a, b) => {
       const { config: merged, renames } = mergeClientConfigs(a, b);

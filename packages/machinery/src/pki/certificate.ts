@@ -1,4 +1,4 @@
-import { X509Certificate as NativeCertificate } from 'node:crypto';
+import { createHash, X509Certificate as NativeCertificate } from 'node:crypto';
 import { x509 } from './x509.ts';
 import { encodePem, parsePemBlocks } from './pem.ts';
 import { PkiError } from './pki-error.ts';
@@ -79,4 +79,10 @@ export function certificateInfo(certificate: Certificate): CertificateInfo {
     extKeyUsage: (Object.keys(ExtKeyUsage) as ExtKeyUsage[]).filter((k) => usages.includes(ExtKeyUsage[k])),
     serialNumber: cert.serialNumber,
   };
+}
+
+/** `sha256:<hex>` of the certificate's SubjectPublicKeyInfo, the form kubeadm and talosctl print. */
+export function certificatePublicKeyHash(certificate: Certificate): string {
+  const spki = certificate.native.publicKey.export({ format: 'der', type: 'spki' });
+  return `sha256:${createHash('sha256').update(spki).digest('hex')}`;
 }

@@ -42,6 +42,9 @@ export interface SubjectOptions {
 export interface CaOptions extends SubjectOptions, ValidityOptions {
   algorithm?: KeyAlgorithm;
   rsaBits?: number;
+  /** SANs for a CA that also serves (talosctl gen keypair --ip). */
+  dnsNames?: readonly string[];
+  ipAddresses?: readonly string[];
 }
 
 export interface LeafOptions extends SubjectOptions, ValidityOptions {
@@ -67,6 +70,7 @@ export async function createSelfSignedCa(options: CaOptions = {}): Promise<Certi
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyCertSign, true),
       new x509.ExtendedKeyUsageExtension([ExtKeyUsage.serverAuth, ExtKeyUsage.clientAuth]),
       await x509.SubjectKeyIdentifierExtension.create(publicKey),
+      ...sanExtension(options),
     ],
   });
   return { certificate: certificateFromDer(new Uint8Array(cert.rawData)), key };
@@ -95,11 +99,7 @@ export async function issueCertificate(
     await x509.SubjectKeyIdentifierExtension.create(subjectKey),
     await x509.AuthorityKeyIdentifierExtension.create(issuer.certificate.cert),
   ];
-  const names = [
-    ...(options.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
-    ...(options.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
-  ];
-  if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names));
+  extensions.push(...sanExtension(options));
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serialNumber(),
     subject: subjectName(options),
@@ -127,6 +127,14 @@ export async function issueCertificateAndKey(
 /** PEM texts of a certificate and its key, as files and config fields carry them. */
 export function encodeCertificateAndKey(pair: CertificateAndKey): { crt: string; key: string } {
   return { crt: pair.certificate.pem, key: encodePrivateKeyPem(pair.key) };
+}
+
+function sanExtension(options: { dnsNames?: readonly string[]; ipAddresses?: readonly string[] }): x509.Extension[] {
+  const names = [
+    ...(options.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
+    ...(options.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
+  ];
+  return names.length > 0 ? [new x509.SubjectAlternativeNameExtension(names)] : [];
 }
 
 function subjectName(options: SubjectOptions): x509.JsonName {

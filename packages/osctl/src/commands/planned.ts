@@ -39,10 +39,8 @@ const planned: Planned[] = [
   { name: 'shutdown', summary: 'shut a node down', group: Group.Node },
   { name: 'reset', summary: 'wipe a node and reboot', group: Group.Node },
   { name: 'upgrade', summary: 'upgrade the OS of a node', group: Group.Node },
-  { name: 'gen', summary: 'generate secrets, configs, CAs and keys', group: Group.Config },
   { name: 'machineconfig', aliases: ['mc'], summary: 'patch and diff machine configs offline', group: Group.Config },
   { name: 'validate', summary: 'validate a machine config', group: Group.Config },
-  { name: 'config', summary: 'manage the client config (talosconfig)', group: Group.Config },
   { name: 'image', summary: 'build, sign and verify node images', group: Group.Image },
 ];
 

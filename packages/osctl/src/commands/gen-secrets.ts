@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+import { generateSecretsBundle, saveSecretsBundle } from '@bronze/machinery';
+import { resolve } from 'node:path';
+import type { Io } from '../io.ts';
+
+export function genSecretsCommand(io: Io): Command {
+  return new Command('secrets')
+    .summary('generate a secrets bundle that gen config can reuse')
+    .description(
+      'Generate the secrets of a cluster (secrets.yaml, in the format talosctl writes): the cluster\n' +
+        'identity, the bootstrap and trustd tokens, the secretbox key, the OS CA (Ed25519), the\n' +
+        'Kubernetes, aggregator and etcd CAs (ECDSA) and the service-account key (RSA).\n' +
+        'Keep the file safe: every config of the cluster can be regenerated from it with\n' +
+        '"osctl gen config --with-secrets secrets.yaml". It is written with mode 0600.',
+    )
+    .option('-o, --output-file <path>', 'where to write the bundle', 'secrets.yaml')
+    .option('-f, --force', 'overwrite an existing file')
+    .action(async (opts: { outputFile: string; force?: boolean }) => {
+      const path = resolve(io.cwd, opts.outputFile);
+      const bundle = await generateSecretsBundle();
+      await saveSecretsBundle(path, bundle, { force: opts.force === true });
+      io.err(`Created ${path}\n`);
+    });
+}
