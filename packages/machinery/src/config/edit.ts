@@ -68,9 +68,13 @@ function replaceScalar(doc: Document, edit: ConfigEdit): boolean {
   if (!exact || !isScalar(node) || node.srcToken === undefined) return false;
   const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
   const text = String(v);
+  // Line breaks and control characters need the indentation context only the encoder has.
+  if (!/^[\x20-\x7e]*$/.test(text)) return false;
   const plainOk = typeof v !== 'string' || (isPlainSafe(text) && !quoted);
   const type = plainOk ? 'PLAIN' : node.type === 'QUOTE_SINGLE' ? 'QUOTE_SINGLE' : 'QUOTE_DOUBLE';
   CST.setScalarValue(node.srcToken, text, { type });
+  // Keep the Document in step (with its comments), in case another edit re-encodes this document.
+  node.value = v;
   return true;
 }
 
