@@ -1,5 +1,7 @@
 // Generates the TypeScript for the API protos (packages/machinery/api/**/*.proto) with Debian's protoc
-// and the pinned @bufbuild/protoc-gen-es plugin.
+// and the pinned @bufbuild/protoc-gen-es plugin. The well-known protos (google/protobuf/*.proto) are
+// handed to protoc as descriptors taken from the pinned @bufbuild/protobuf, so no include directory
+// (Debian's libprotobuf-dev) is needed and the imports match the runtime library exactly.
 //
 //   node scripts/gen-api.ts             regenerate packages/machinery/src/api/gen (the committed copy)
 //   node scripts/gen-api.ts --out DIR   write into DIR instead
@@ -19,11 +21,25 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { create, toBinary } from '@bufbuild/protobuf';
+import {
+  FileDescriptorSetSchema,
+  file_google_protobuf_any,
+  file_google_protobuf_api,
+  file_google_protobuf_descriptor,
+  file_google_protobuf_duration,
+  file_google_protobuf_empty,
+  file_google_protobuf_field_mask,
+  file_google_protobuf_source_context,
+  file_google_protobuf_struct,
+  file_google_protobuf_timestamp,
+  file_google_protobuf_type,
+  file_google_protobuf_wrappers,
+} from '@bufbuild/protobuf/wkt';
 
 const root = join(import.meta.dirname, '..');
 const protoRoot = join(root, 'packages/machinery/api');
 const committed = join(root, 'packages/machinery/src/api/gen');
-const wellKnown = '/usr/include';
 const pluginScript = join(root, 'node_modules/@bufbuild/protoc-gen-es/bin/protoc-gen-es');
 // ts output, `.ts` import extensions and `as const` enums: Node's type stripping runs the result.
 const pluginOptions = 'target=ts,import_extension=ts,erasable_syntax=true';
@@ -38,6 +54,23 @@ function listFiles(dir: string, suffix: string): string[] {
   return out.sort();
 }
 
+function wellKnownDescriptors(): Uint8Array {
+  const files = [
+    file_google_protobuf_any,
+    file_google_protobuf_api,
+    file_google_protobuf_descriptor,
+    file_google_protobuf_duration,
+    file_google_protobuf_empty,
+    file_google_protobuf_field_mask,
+    file_google_protobuf_source_context,
+    file_google_protobuf_struct,
+    file_google_protobuf_timestamp,
+    file_google_protobuf_type,
+    file_google_protobuf_wrappers,
+  ];
+  return toBinary(FileDescriptorSetSchema, create(FileDescriptorSetSchema, { file: files.map((f) => f.proto) }));
+}
+
 function generate(outDir: string): void {
   mkdirSync(outDir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'bronze-gen-api-'));
@@ -46,13 +79,15 @@ function generate(outDir: string): void {
     const plugin = join(work, 'protoc-gen-es');
     writeFileSync(plugin, `#!/bin/sh\nexec '${process.execPath}' '${pluginScript}' "$@"\n`);
     chmodSync(plugin, 0o755);
+    const wellKnown = join(work, 'well-known.pb');
+    writeFileSync(wellKnown, wellKnownDescriptors());
     const protos = listFiles(protoRoot, '.proto').map((p) => relative(protoRoot, p));
     const r = spawnSync(
       'protoc',
       [
         `--plugin=protoc-gen-es=${plugin}`,
+        `--descriptor_set_in=${wellKnown}`,
         `--proto_path=${protoRoot}`,
-        `--proto_path=${wellKnown}`,
         `--es_out=${outDir}`,
         `--es_opt=${pluginOptions}`,
         ...protos,
