@@ -9,8 +9,7 @@ export function configAddCommand(io: Io): Command {
   return new Command('add')
     .summary('add a context to the talosconfig')
     .description(
-      'Add context NAME with the OS CA, client certificate and key read from PEM files. The files\n' +
-        'are checked before anything is written. The talosconfig is created when it does not exist.',
+      'Add context NAME with the OS CA, client certificate and key read from PEM files. The files are checked before anything is written. The talosconfig is created when it does not exist.',
     )
     .argument('<name>', 'context name')
     .option('--ca <file>', 'PEM of the OS CA certificate')

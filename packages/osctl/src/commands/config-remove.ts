@@ -8,8 +8,7 @@ export function configRemoveCommand(io: Io): Command {
     .alias('rm')
     .summary('remove a context from the talosconfig')
     .description(
-      'Remove context NAME. The current context cannot be removed: switch first. osctl does not\n' +
-        'prompt; --noconfirm is accepted for talosctl compatibility.',
+      'Remove context NAME. The current context cannot be removed: switch first. osctl does not prompt; --noconfirm is accepted for talosctl compatibility.',
     )
     .argument('<name>', 'context name')
     .option('-y, --noconfirm', 'do not ask for confirmation (osctl never asks)')

@@ -14,9 +14,7 @@ export function configCommand(io: Io): Command {
   return new Command('config')
     .summary('manage the client config (talosconfig)')
     .description(
-      'Read and edit the talosconfig: contexts, each with endpoints, nodes and client credentials.\n' +
-        'The file is --talosconfig, else $TALOSCONFIG, else ~/.talos/config; it is rewritten\n' +
-        'atomically with mode 0600.',
+      'Read and edit the talosconfig: contexts, each with endpoints, nodes and client credentials. The file is --talosconfig, else $TALOSCONFIG, else ~/.talos/config; it is rewritten atomically with mode 0600.',
     )
     .helpGroup(Group.Config)
     .addCommand(configEndpointCommand(io))

@@ -7,9 +7,7 @@ export function genCaCommand(io: Io): Command {
   return new Command('ca')
     .summary('generate a self-signed X.509 certificate authority')
     .description(
-      'Generate a self-signed CA (Ed25519, or RSA with --rsa) whose Organization is --organization.\n' +
-        'Writes ORGANIZATION.crt, ORGANIZATION.key and ORGANIZATION.sha256 (the sha256 of its public\n' +
-        'key) in the current directory, mode 0600.',
+      'Generate a self-signed CA (Ed25519, or RSA with --rsa) whose Organization is --organization. Writes ORGANIZATION.crt, ORGANIZATION.key and ORGANIZATION.sha256 (the sha256 of its public key) in the current directory, mode 0600.',
     )
     .requiredOption('--organization <name>', 'X.509 Organization of the CA (also the file name)')
     .option('--hours <n>', 'hours from now until the CA expires', '87600')

@@ -39,12 +39,8 @@ export function genConfigCommand(io: Io): Command {
   return new Command('config')
     .summary('generate the machine configs and talosconfig of a cluster')
     .description(
-      'Generate controlplane.yaml, worker.yaml and talosconfig for cluster NAME whose Kubernetes API\n' +
-        'is at ENDPOINT (https://HOST:6443: a load balancer, or the one control-plane node of a small\n' +
-        'cluster). The files are in the v1alpha1 format talosctl writes, mode 0600, and are written all\n' +
-        'or nothing; existing files are kept unless --force.\n\n' +
-        'Patches (--config-patch*, repeatable) are strategic merge or JSON 6902 patches, inline or\n' +
-        '@FILE. --with-secrets reuses a bundle from "osctl gen secrets", so configs can be regenerated.',
+      'Generate controlplane.yaml, worker.yaml and talosconfig for cluster NAME whose Kubernetes API is at ENDPOINT (https://HOST:6443: a load balancer, or the one control-plane node of a small cluster). The files are in the v1alpha1 format talosctl writes, mode 0600, and are written all or nothing; existing files are kept unless --force.\n\n' +
+        'Patches (--config-patch*, repeatable) are strategic merge or JSON 6902 patches, inline or @FILE. --with-secrets reuses a bundle from "osctl gen secrets", so configs can be regenerated.',
     )
     .argument('<name>', 'cluster name (also the talosconfig context)')
     .argument('<endpoint>', 'Kubernetes API URL, e.g. https://10.5.0.2:6443')

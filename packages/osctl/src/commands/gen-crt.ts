@@ -9,9 +9,7 @@ export function genCrtCommand(io: Io): Command {
   return new Command('crt')
     .summary('sign a certificate request with a CA')
     .description(
-      'Sign the CSR in --csr with the CA whose files are CA.crt and CA.key (--ca takes the path\n' +
-        'without extension, as talosctl does). The certificate is for client authentication\n' +
-        '(ExtKeyUsage clientAuth) and keeps the roles and IPs of the request. Writes NAME.crt.',
+      'Sign the CSR in --csr with the CA whose files are CA.crt and CA.key (--ca takes the path without extension, as talosctl does). The certificate is for client authentication (ExtKeyUsage clientAuth) and keeps the roles and IPs of the request. Writes NAME.crt.',
     )
     .requiredOption('--name <name>', 'base name of the certificate file')
     .requiredOption('--ca <path>', 'CA files without extension: reads PATH.crt and PATH.key')

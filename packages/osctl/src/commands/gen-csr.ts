@@ -10,8 +10,7 @@ export function genCsrCommand(io: Io): Command {
   return new Command('csr')
     .summary('generate a certificate signing request for a private key')
     .description(
-      'Generate a CSR for the key in --key, for the IP address --ip, with the roles --roles as its\n' +
-        'Organization. Writes KEY.csr next to the key (KEY is the key file without its extension).\n' +
+      'Generate a CSR for the key in --key, for the IP address --ip, with the roles --roles as its Organization. Writes KEY.csr next to the key (KEY is the key file without its extension).\n' +
         `Roles: ${Object.values(Role).join(', ')}.`,
     )
     .requiredOption('--key <path>', 'PEM private key (Ed25519, ECDSA or RSA)')

@@ -8,8 +8,7 @@ export function genKeypairCommand(io: Io): Command {
   return new Command('keypair')
     .summary('generate a self-signed Ed25519 certificate and key')
     .description(
-      'Generate a self-signed Ed25519 certificate (a CA) with Organization --organization and,\n' +
-        'with --ip, that IP address as a SAN. Writes ORGANIZATION.crt and ORGANIZATION.key (0600).',
+      'Generate a self-signed Ed25519 certificate (a CA) with Organization --organization and, with --ip, that IP address as a SAN. Writes ORGANIZATION.crt and ORGANIZATION.key (0600).',
     )
     .requiredOption('--organization <name>', 'X.509 Organization (also the file name)')
     .option('--ip <address>', 'IP address to put in the certificate')

@@ -7,11 +7,7 @@ export function genSecretsCommand(io: Io): Command {
   return new Command('secrets')
     .summary('generate a secrets bundle that gen config can reuse')
     .description(
-      'Generate the secrets of a cluster (secrets.yaml, in the format talosctl writes): the cluster\n' +
-        'identity, the bootstrap and trustd tokens, the secretbox key, the OS CA (Ed25519), the\n' +
-        'Kubernetes, aggregator and etcd CAs (ECDSA) and the service-account key (RSA).\n' +
-        'Keep the file safe: every config of the cluster can be regenerated from it with\n' +
-        '"osctl gen config --with-secrets secrets.yaml". It is written with mode 0600.',
+      'Generate the secrets of a cluster (secrets.yaml, in the format talosctl writes): the cluster identity, the bootstrap and trustd tokens, the secretbox key, the OS CA (Ed25519), the Kubernetes, aggregator and etcd CAs (ECDSA) and the service-account key (RSA). Keep the file safe: every config of the cluster can be regenerated from it with "osctl gen config --with-secrets secrets.yaml". It is written with mode 0600.',
     )
     .option('-o, --output-file <path>', 'where to write the bundle', 'secrets.yaml')
     .option('-f, --force', 'overwrite an existing file')

@@ -13,9 +13,7 @@ export function genCommand(io: Io): Command {
   return new Command('gen')
     .summary('generate secrets, configs, CAs and keys')
     .description(
-      'Generate the files a cluster starts from, offline: the secrets bundle, the machine configs\n' +
-        'and talosconfig, and single CAs, keys, CSRs and certificates. Nothing is overwritten\n' +
-        'without --force, and files holding keys are written with mode 0600.',
+      'Generate the files a cluster starts from, offline: the secrets bundle, the machine configs and talosconfig, and single CAs, keys, CSRs and certificates. Nothing is overwritten without --force, and files holding keys are written with mode 0600.',
     )
     .helpGroup(Group.Config)
     .addCommand(genSecretsCommand(io))
