@@ -129,11 +129,19 @@ test('generated configs load and validate in container and metal modes', () => {
     ['worker.yaml', configs.worker],
   ] as const) {
     const loaded = loadConfig(text, { source: name });
-    assert.deepEqual(loaded.errors.map((i) => formatIssue(i)), [], name);
+    assert.deepEqual(
+      loaded.errors.map((i) => formatIssue(i)),
+      [],
+      name,
+    );
     assert.ok(loaded.config);
     for (const mode of ['container', 'metal'] as const) {
       const result = validateConfig(loaded.config, { mode });
-      assert.deepEqual(result.errors.map((i) => formatIssue(i)), [], `${name} in ${mode} mode`);
+      assert.deepEqual(
+        result.errors.map((i) => formatIssue(i)),
+        [],
+        `${name} in ${mode} mode`,
+      );
     }
   }
 });
