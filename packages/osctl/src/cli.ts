@@ -8,6 +8,7 @@ import { plannedCommands } from './commands/planned.ts';
 import { genCommand } from './commands/gen.ts';
 import { configCommand } from './commands/config.ts';
 import { machineconfigCommand } from './commands/machineconfig.ts';
+import { validateCommand } from './commands/validate.ts';
 
 /** Builds the whole command tree. Each command lives in a file of its own under commands/. */
 export function buildProgram(io: Io): Command {
@@ -21,7 +22,14 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
 
-  const real = [versionCommand(io), completionCommand(io), machineconfigCommand(io), genCommand(io), configCommand(io)];
+  const real = [
+    versionCommand(io),
+    completionCommand(io),
+    machineconfigCommand(io),
+    genCommand(io),
+    configCommand(io),
+    validateCommand(io),
+  ];
   const all = [...real, ...plannedCommands(new Set(real.map((c) => c.name())))];
   const order: readonly string[] = Object.values(Group);
   all.sort((a, b) => order.indexOf(a.helpGroup()) - order.indexOf(b.helpGroup()));

@@ -74,17 +74,18 @@ export function describeValue(value: unknown): string {
 }
 
 /**
- * One line per issue, e.g.
- * `controlplane.yaml:12:9: machine.network.interfaces[0].addresses[1]: invalid CIDR ... (value "10.0.0.1/33")`.
+ * One line per issue, compiler style, e.g. `controlplane.yaml:12:9: error: [document 0 v1alpha1]
+ * machine.network.interfaces[0].addresses[1]: not a CIDR: ... (value "10.0.0.1/33")`.
  */
-export function formatIssue(issue: ConfigIssue): string {
+export function formatIssue(issue: ConfigIssue, opts: { severity?: 'error' | 'warning' } = {}): string {
   const where =
     issue.line === undefined ? issue.source : `${issue.source}:${String(issue.line)}:${String(issue.column ?? 1)}`;
+  const severity = opts.severity === undefined ? '' : ` ${opts.severity}:`;
   const doc =
     issue.document === undefined ? '' : ` [document ${String(issue.document.index)} ${docLabel(issue.document)}]`;
   const path = issue.path === '' ? '' : ` ${issue.path}:`;
   const value = issue.value === undefined ? '' : ` (value ${issue.value})`;
-  return `${where}:${doc}${path} ${issue.message}${value}`;
+  return `${where}:${severity}${doc}${path} ${issue.message}${value}`;
 }
 
 function docLabel(ref: DocumentRef): string {

@@ -40,7 +40,6 @@ const planned: Planned[] = [
   { name: 'reset', summary: 'wipe a node and reboot', group: Group.Node },
   { name: 'upgrade', summary: 'upgrade the OS of a node', group: Group.Node },
   { name: 'machineconfig', aliases: ['mc'], summary: 'patch and diff machine configs offline', group: Group.Config },
-  { name: 'validate', summary: 'validate a machine config', group: Group.Config },
   { name: 'image', summary: 'build, sign and verify node images', group: Group.Image },
 ];
 
