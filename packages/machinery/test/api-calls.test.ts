@@ -3,7 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Metadata } from '@grpc/grpc-js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { credentials, Metadata, ServerCredentials } from '@grpc/grpc-js';
+import { createApiServer, listenApiServer, stopApiServer } from '../src/api/api-server.ts';
 import { callRouteOf, nodeMetadata } from '../src/api/routing-metadata.ts';
 import { dial, type ClientOf } from '../src/api/service-client.ts';
 import { addService, type HandlersOf } from '../src/api/service-handlers.ts';
@@ -178,4 +182,27 @@ test('handlers and clients can be typed apart from the call that registers them'
     reply.messages.map((m) => m.hostname),
     ['node-1'],
   );
+});
+
+test('over a unix socket without TLS (apid to machined), handlers see no peer certificate', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'bronze-api-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const server = createApiServer();
+  let peer: unknown = 'unset';
+  addService(server, {
+    service: MachineService,
+    handlers: {
+      hostname: (_req, ctx) => {
+        peer = ctx.peer;
+        return { messages: [{ hostname: 'node-1' }] };
+      },
+    },
+  });
+  const address = `unix:${join(dir, 'machined.sock')}`;
+  await listenApiServer(server, { address, credentials: ServerCredentials.createInsecure() });
+  t.after(() => stopApiServer(server, { graceMs: 200 }));
+  const client = machineClient(t, address, credentials.createInsecure());
+  const reply = await client.hostname({}, { deadline: soon() });
+  assert.equal(reply.messages[0]?.hostname, 'node-1');
+  assert.equal(peer, undefined);
 });
