@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { isMap } from 'yaml';
-import { parseDocuments, renderDocuments } from './config-documents.ts';
+import { isDeepStrictEqual } from 'node:util';
+import { type Document, isMap, parseAllDocuments, type ToStringOptions } from 'yaml';
+import { detectIndent, parseDocuments, renderOptions } from './config-documents.ts';
 import { describeIdentity, identityOf } from './identity.ts';
 import { applyJsonPatch } from './json-patch.ts';
+import { keepFormatting } from './keep-format.ts';
 import { PatchError, PatchErrorCode } from './patch-error.ts';
 import { parsePatch } from './patch-load.ts';
 import type { ConfigPatch } from './patch-types.ts';
@@ -61,9 +63,11 @@ export function applyConfigPatches(
   options: { source?: string } = {},
 ): string {
   const source = options.source ?? 'config';
+  const render = { ...renderOptions, indent: detectIndent(configText) };
   const docs: WorkingDocument[] = parseDocuments(configText, { source, unique: true }).documents.map((d) => ({
     doc: d.doc,
     identity: d.identity,
+    original: { text: configText.slice(d.start, d.end), rendered: d.doc.toString(render) },
   }));
   for (const patch of patches) {
     if (patch.kind === 'strategic') {
@@ -84,9 +88,9 @@ export function applyConfigPatches(
     if (typeof identity === 'string') {
       throw new PatchError(PatchErrorCode.OperationFailed, `${patch.source}: after the JSON patch, ${identity}`);
     }
-    docs[0] = { doc: only.doc, identity };
+    docs[0] = { ...only, identity };
   }
-  return renderDocuments(docs.map((d) => d.doc));
+  return renderWorkingDocuments(docs, render);
 }
 
 /**
@@ -108,4 +112,34 @@ export async function applyPatches(
     loaded.push(typeof patch === 'string' ? await loadPatchArg(patch, index, load) : patch);
   }
   return applyConfigPatches(configText, loaded, options.source === undefined ? {} : { source: options.source });
+}
+
+/** Writes the documents back; those read from the config keep their original text where unchanged. */
+function renderWorkingDocuments(docs: readonly WorkingDocument[], render: ToStringOptions): string {
+  return docs
+    .map((d, index) => {
+      const after = d.doc.toString(render);
+      const text = d.original === undefined ? after : keptOrRendered(d.doc, d.original, after);
+      return index > 0 && !startsWithMarker(text) ? `---\n${text}` : text;
+    })
+    .join('');
+}
+
+/** Whether the first line that is not blank or a comment is a `---` document marker. */
+function startsWithMarker(text: string): boolean {
+  const first = text.split('\n').find((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
+  return first !== undefined && /^---(\s|$)/.test(first);
+}
+
+/**
+ * The patched document on its original text (see keepFormatting), or the plain rendering when
+ * mixing the two styles would not read back as the same data (a safety net, rarely taken).
+ */
+function keptOrRendered(doc: Document, original: { text: string; rendered: string }, after: string): string {
+  const kept = keepFormatting(original.text, original.rendered, after);
+  if (kept === original.text || kept === after) return kept;
+  const reread = parseAllDocuments(kept, { uniqueKeys: true });
+  const docs = Array.isArray(reread) ? reread.filter((d) => d.contents !== null) : [];
+  const same = docs.length === 1 && docs[0]?.errors.length === 0 && isDeepStrictEqual(docs[0].toJS(), doc.toJS());
+  return same ? kept : after;
 }

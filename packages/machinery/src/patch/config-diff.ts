@@ -48,12 +48,9 @@ export function diffConfigs(oldText: string, newText: string, options: ConfigDif
 }
 
 function documentTexts(parsed: ParsedDocuments): DocumentText[] {
-  let start = 0;
   return parsed.documents.map((doc: SourceDocument) => {
-    const end = doc.doc.range[2];
-    const lines = parsed.text.slice(start, end).split('\n');
-    let firstLine = parsed.lines.linePos(start).line;
-    start = end;
+    const lines = parsed.text.slice(doc.start, doc.end).split('\n');
+    let firstLine = parsed.lines.linePos(doc.start).line;
     if (lines.at(-1) === '') lines.pop();
     while (lines.length > 0 && /^---(\s|$)/.test(lines[0] ?? '')) {
       lines.shift();

@@ -7,6 +7,9 @@ export interface SourceDocument {
   readonly doc: Document.Parsed;
   readonly map: YAMLMap;
   readonly identity: DocumentIdentity;
+  /** The document's own text in the source: from the end of the previous document to its end. */
+  readonly start: number;
+  readonly end: number;
 }
 
 /** A multi-document YAML text split into documents (empty ones dropped), keeping comments and order. */
@@ -36,7 +39,11 @@ export function parseDocuments(
   const all = Array.isArray(docs) ? docs : [];
   const documents: SourceDocument[] = [];
   const seen = new Map<string, number>();
+  let start = 0;
   for (const [index, doc] of all.entries()) {
+    const end = doc.range[2];
+    const begin = start;
+    start = end;
     const failure = doc.errors[0];
     if (failure !== undefined) {
       const { line, col } = lines.linePos(failure.pos[0]);
@@ -64,20 +71,23 @@ export function parseDocuments(
       }
       seen.set(key, index + 1);
     }
-    documents.push({ doc, map: doc.contents, identity });
+    documents.push({ doc, map: doc.contents, identity, start: begin, end });
   }
   return { source, text, lines, documents };
 }
 
-/** Writes documents back as one multi-document YAML text. */
-export function renderDocuments(docs: readonly Document[]): string {
-  const parts: string[] = [];
-  for (const [index, doc] of docs.entries()) {
-    let text = doc.toString(renderOptions);
-    if (index > 0 && !text.startsWith('---')) text = `---\n${text}`;
-    parts.push(text);
+/**
+ * The indentation step a YAML text uses (Talos writes 4 spaces, most tools 2): the smallest
+ * indentation of a line that is not blank, a comment or a block scalar's continuation.
+ */
+export function detectIndent(text: string): number {
+  let smallest = Number.POSITIVE_INFINITY;
+  for (const line of text.split('\n')) {
+    const indent = line.length - line.trimStart().length;
+    if (indent === 0 || line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    smallest = Math.min(smallest, indent);
   }
-  return parts.join('');
+  return Number.isFinite(smallest) && smallest <= 8 ? smallest : 2;
 }
 
 function firstLine(message: string): string {

@@ -103,9 +103,24 @@ const config = fc
   )
   .map(([main, rest]) => (main === undefined ? rest : [main, ...rest]) as object[]);
 
-function render(docs: readonly object[]): string {
-  return docs.map((d, i) => (i > 0 ? '---\n' : '') + new Document(d).toString()).join('');
+interface Style {
+  indent: number;
+  indentSeq: boolean;
+  comment: boolean;
 }
+
+/** Renders documents, optionally in another style (Talos indents by 4) and with comments. */
+function render(docs: readonly object[], style: Style = { indent: 2, indentSeq: true, comment: false }): string {
+  return docs
+    .map((d, i) => {
+      const doc = new Document(d);
+      if (style.comment) doc.commentBefore = ` document ${i}\n\n a note`;
+      return (i > 0 ? '---\n' : '') + doc.toString({ indent: style.indent, indentSeq: style.indentSeq });
+    })
+    .join('');
+}
+
+const style = fc.record({ indent: fc.constantFrom(2, 4), indentSeq: fc.boolean(), comment: fc.boolean() });
 
 function byIdentity(text: string): Map<string, unknown> {
   const parsed = parseDocuments(text, { source: 'result', unique: true });
@@ -114,8 +129,8 @@ function byIdentity(text: string): Map<string, unknown> {
 
 test('applying the computed patch to OLD gives NEW', () => {
   fc.assert(
-    fc.property(config, config, (before, after) => {
-      const oldText = render(before);
+    fc.property(config, config, style, (before, after, oldStyle) => {
+      const oldText = render(before, oldStyle);
       const newText = render(after);
       const patchText = strategicPatchBetween(oldText, newText);
       const result = applyConfigPatches(oldText, [parsePatch(patchText, 'computed patch')]);

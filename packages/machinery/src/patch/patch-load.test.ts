@@ -74,9 +74,7 @@ test('patch arguments: @file, a bare file name and inline text, applied in order
   });
   assert.equal(
     out,
-    'version: v1alpha1\nmachine: { network: { hostname: from-a }, type: worker }\ncluster: { id: y }\n'
-      .replaceAll('{ ', '{')
-      .replaceAll(' }', '}'),
+    'version: v1alpha1\nmachine:\n  network:\n    hostname: from-a\n  type: worker\ncluster: {id: y}\n',
   );
 });
 

@@ -45,9 +45,10 @@ export function mergeValue(target: unknown, patch: unknown, ctx: MergeContext): 
 
 function mergeMap(target: unknown, patch: YAMLMap, ctx: MergeContext): Node {
   if (directiveOf(patch) === Directive.Replace || ruleFor(ctx.identity, ctx.path)?.kind === 'replace') {
-    return withoutDirectives(patch);
+    return inStyleOf(target, withoutDirectives(patch));
   }
   if (!isMap(target)) return withoutDirectives(patch);
+  if (target.items.length === 0 && target.flow === true) target.flow = patch.flow === true;
   for (const pair of patch.items) {
     const key = keyText(pair.key);
     if (key === DirectiveKey) continue;
@@ -68,10 +69,19 @@ function mergeMap(target: unknown, patch: YAMLMap, ctx: MergeContext): Node {
   return target;
 }
 
+/** A replacement written like what it replaces: block or flow as the config had it (block for an empty `[]`/`{}`). */
+function inStyleOf<T extends YAMLMap | YAMLSeq>(target: unknown, replacement: T): T {
+  const sameKind = (isMap(target) && isMap(replacement)) || (isSeq(target) && isSeq(replacement));
+  if (sameKind && target.items.length > 0) replacement.flow = target.flow === true;
+  else if (sameKind) replacement.flow = false;
+  return replacement;
+}
+
 function mergeSeq(target: unknown, patch: YAMLSeq, ctx: MergeContext): Node {
   const rule = ruleFor(ctx.identity, ctx.path);
   const wantsReplace = patch.items.some((item) => directiveOf(item) === Directive.Replace);
-  if (wantsReplace || rule?.kind === 'replace' || !isSeq(target)) return withoutDirectives(patch);
+  if (wantsReplace || rule?.kind === 'replace' || !isSeq(target)) return inStyleOf(target, withoutDirectives(patch));
+  if (target.items.length === 0 && target.flow === true) target.flow = patch.flow === true;
   for (const item of patch.items) {
     if (directiveOf(item) === Directive.Delete) deleteElement(target, item as YAMLMap, rule, ctx);
   }

@@ -10,6 +10,8 @@ import { mergeValue } from './strategic-merge.ts';
 export interface WorkingDocument {
   readonly doc: Document;
   readonly identity: DocumentIdentity;
+  /** For documents read from the config: their source text and its unchanged rendering. */
+  readonly original?: { readonly text: string; readonly rendered: string };
 }
 
 /**
