@@ -61,6 +61,14 @@ test('every code survives server and client: ApiError -> status -> ApiError', ()
   );
 });
 
+test('an ApiError received from a forwarded call is sent on with its original details', () => {
+  const md = new Metadata();
+  md.set('hostname', 'node-2');
+  const received = apiErrorFromStatus({ code: status.NOT_FOUND, details: 'no such service', metadata: md }, '/p.S/M');
+  assert.equal(received.message, '/p.S/M: no such service');
+  assert.deepEqual(serverStatusOf(received), { code: status.NOT_FOUND, details: 'no such service', metadata: md });
+});
+
 test('isApiError checks the name and, when given, the code', () => {
   const err = new ApiError('not-found', 'x');
   assert.ok(isApiError(err));

@@ -29,12 +29,14 @@ export type ApiErrorCode = keyof typeof ApiErrorCodes;
 export class ApiError extends Error {
   override readonly name = 'ApiError' as const;
   readonly code: ApiErrorCode;
-  /** Trailing metadata of the failed call (client side only). */
+  /** The status details as received, and the call's trailing metadata (client side only). */
+  readonly details: string | undefined;
   readonly metadata: Metadata | undefined;
 
-  constructor(code: ApiErrorCode, message: string, options?: ErrorOptions & { metadata?: Metadata }) {
+  constructor(code: ApiErrorCode, message: string, options?: ErrorOptions & { details?: string; metadata?: Metadata }) {
     super(message, options);
     this.code = code;
+    this.details = options?.details;
     this.metadata = options?.metadata;
   }
 }
@@ -74,22 +76,29 @@ function isStatusLike(err: unknown): err is Partial<StatusObject> & { code: numb
   return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'number';
 }
 
-/** The gRPC status a handler's failure is sent as. A status from a forwarded call passes unchanged. */
+/**
+ * The gRPC status a handler's failure is sent as. The status of a failed forwarded call (an ApiError
+ * a client received, or a grpc-js ServiceError) passes unchanged, details and metadata included.
+ */
 export function serverStatusOf(err: unknown): Partial<StatusObject> & { code: number; details: string } {
-  if (!isApiError(err) && isStatusLike(err) && names.has(err.code) && 'details' in err) {
+  if (isApiError(err)) {
+    const details = err.details ?? formatErrorChain(err);
+    return { code: ApiErrorCodes[err.code], details, ...(err.metadata ? { metadata: err.metadata } : {}) };
+  }
+  if (isStatusLike(err) && names.has(err.code) && 'details' in err) {
     return { code: err.code, details: err.details ?? '', ...(err.metadata ? { metadata: err.metadata } : {}) };
   }
   return { code: ApiErrorCodes[apiErrorCodeOf(err)], details: formatErrorChain(err) };
 }
 
-/** The ApiError a failed client call is reported as; `cause` keeps grpc-js's error. */
+/** The ApiError a failed client call is reported as: `method: details`, with the status kept. */
 export function apiErrorFromStatus(err: unknown, method: string): ApiError {
   if (isApiError(err)) return err;
   if (isStatusLike(err)) {
     const serviceError = err as Partial<ServiceError> & { code: number };
     const code = names.get(serviceError.code) ?? 'unknown';
     const details = serviceError.details ?? (err instanceof Error ? err.message : '');
-    const options = { cause: err, ...(serviceError.metadata ? { metadata: serviceError.metadata } : {}) };
+    const options = { details, ...(serviceError.metadata ? { metadata: serviceError.metadata } : {}) };
     return new ApiError(code, `${method}: ${details}`, options);
   }
   return new ApiError('unknown', `${method}: ${formatErrorChain(err)}`, { cause: err });
