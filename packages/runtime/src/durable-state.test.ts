@@ -38,7 +38,7 @@ test('DurableState reloads persisted namespaces and forgets the others', async (
   assert.equal(got.metadata.version, 2);
   assert.equal(got.metadata.owner, 'x');
   const held = await again.get(at('config', 'held'));
-  assert.equal(held.metadata.phase, 'tearing-down');
+  assert.equal(held.metadata.phase, 'tearingDown');
   assert.deepEqual(held.metadata.finalizers, ['f']);
   assert.deepEqual(
     (await again.list({ namespace: 'config', type })).map((r) => r.metadata.id),

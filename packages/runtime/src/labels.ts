@@ -1,38 +1,49 @@
-// Label queries for `list` and kind watches (COSI's LabelTerm).
+// Label queries for `list` and kind watches, with COSI's LabelTerm operations.
 
-export type LabelTerm =
+export type LabelTerm = (
   | { readonly key: string; readonly op: 'exists' | 'not-exists' }
   | { readonly key: string; readonly op: 'equal' | 'not-equal'; readonly value: string }
-  | { readonly key: string; readonly op: 'in' | 'not-in'; readonly values: readonly string[] };
+  | { readonly key: string; readonly op: 'in' | 'not-in'; readonly values: readonly string[] }
+  /** lt/lte compare strings; lt-numeric/lte-numeric compare numbers (a non-number never matches). */
+  | { readonly key: string; readonly op: 'lt' | 'lte' | 'lt-numeric' | 'lte-numeric'; readonly value: string }
+) & {
+  /** Negates the term (COSI's `invert`). */
+  readonly invert?: boolean;
+};
 
 /** All terms must match. */
 export type LabelQuery = readonly LabelTerm[];
 
 export function matchLabels(labels: Readonly<Record<string, string>>, query: LabelQuery | undefined): boolean {
   if (query === undefined) return true;
-  for (const term of query) {
-    const has = Object.hasOwn(labels, term.key);
-    const v = labels[term.key];
-    switch (term.op) {
-      case 'exists':
-        if (!has) return false;
-        break;
-      case 'not-exists':
-        if (has) return false;
-        break;
-      case 'equal':
-        if (v !== term.value) return false;
-        break;
-      case 'not-equal':
-        if (v === term.value) return false;
-        break;
-      case 'in':
-        if (v === undefined || !term.values.includes(v)) return false;
-        break;
-      case 'not-in':
-        if (v !== undefined && term.values.includes(v)) return false;
-        break;
+  for (const term of query) if (matchTerm(labels, term) === (term.invert ?? false)) return false;
+  return true;
+}
+
+function matchTerm(labels: Readonly<Record<string, string>>, term: LabelTerm): boolean {
+  const v = Object.hasOwn(labels, term.key) ? labels[term.key] : undefined;
+  switch (term.op) {
+    case 'exists':
+      return v !== undefined;
+    case 'not-exists':
+      return v === undefined;
+    case 'equal':
+      return v === term.value;
+    case 'not-equal':
+      return v !== term.value;
+    case 'in':
+      return v !== undefined && term.values.includes(v);
+    case 'not-in':
+      return v === undefined || !term.values.includes(v);
+    case 'lt':
+      return v !== undefined && v < term.value;
+    case 'lte':
+      return v !== undefined && v <= term.value;
+    case 'lt-numeric':
+    case 'lte-numeric': {
+      const [a, b] = [Number(v), Number(term.value)];
+      if (v === undefined || v.trim() === '' || !Number.isFinite(a) || !Number.isFinite(b)) return false;
+      return term.op === 'lt-numeric' ? a < b : a <= b;
     }
   }
-  return true;
 }

@@ -1,7 +1,7 @@
 // A resource is metadata (where it lives, its version and lifecycle) plus a typed spec. The shape
 // maps one to one onto COSI's resource metadata, so the API can serve it unchanged.
 
-export const Phase = { Running: 'running', TearingDown: 'tearing-down' } as const;
+export const Phase = { Running: 'running', TearingDown: 'tearingDown' } as const;
 export type Phase = (typeof Phase)[keyof typeof Phase];
 
 /** A kind of resource: one type in one namespace (COSI's `resource.Kind`). */

@@ -102,7 +102,7 @@ export function stateConformance(name: string, factory: StateFactory): void {
       await assert.rejects(s.destroy(ptr('a')), (e) => isPendingFinalizersError(e) && e.message.includes('f1'));
       assert.equal(await s.teardown(ptr('a')), false);
       const torn = await s.get(ptr('a'));
-      assert.equal(torn.metadata.phase, 'tearing-down');
+      assert.equal(torn.metadata.phase, 'tearingDown');
       await assert.rejects(s.update(torn), isPhaseConflictError);
       await assert.rejects(s.addFinalizer(ptr('a'), 'f3'), isPhaseConflictError);
       await s.removeFinalizer(ptr('a'), 'f1', 'f2');
@@ -123,6 +123,61 @@ export function stateConformance(name: string, factory: StateFactory): void {
       assert.deepEqual(await ids({ labels: [{ key: 'tier', op: 'equal', value: 'web' }] }), ['b']);
       assert.deepEqual(await ids({ labels: [{ key: 'tier', op: 'not-in', values: ['web'] }] }), ['a', 'c']);
       assert.deepEqual(await ids({ labels: [{ key: 'zone', op: 'not-exists' }] }), ['a', 'c']);
+    });
+
+    void test('label terms compare, invert, and ids filter by pattern', async (t) => {
+      const s = await factory(t, {});
+      await s.create(make('n-2', 0, { size: '2', name: 'b' }));
+      await s.create(make('n-10', 0, { size: '10', name: 'a' }));
+      await s.create(make('x-1', 0, { size: 'big' }));
+      const ids = async (options: Parameters<State['list']>[1]) =>
+        (await s.list({ namespace: ns, type }, options)).map((r) => r.metadata.id);
+      assert.deepEqual(await ids({ labels: [{ key: 'size', op: 'lt-numeric', value: '5' }] }), ['n-2']);
+      assert.deepEqual(await ids({ labels: [{ key: 'size', op: 'lte-numeric', value: '10' }] }), ['n-10', 'n-2']);
+      assert.deepEqual(await ids({ labels: [{ key: 'size', op: 'lt', value: '2' }] }), ['n-10']);
+      assert.deepEqual(await ids({ labels: [{ key: 'name', op: 'lte', value: 'b' }] }), ['n-10', 'n-2']);
+      assert.deepEqual(await ids({ labels: [{ key: 'name', op: 'exists', invert: true }] }), ['x-1']);
+      assert.deepEqual(await ids({ idPattern: /^n-/g }), ['n-10', 'n-2']);
+      const w = s.watchKind<Spec>({ namespace: ns, type }, { bootstrap: true, idPattern: /^x-/ });
+      t.after(() => {
+        w.close();
+      });
+      await s.create(make('n-3'));
+      await s.create(make('x-2'));
+      assert.deepEqual((await take(w, 3)).map(summary), ['created:x-1@1', 'bootstrapped', 'created:x-2@1']);
+    });
+
+    void test('an update may expect another phase than running', async (t) => {
+      const s = await factory(t, {});
+      await s.create(make('a'), { owner: 'ctl' });
+      await s.addFinalizer(ptr('a'), 'f');
+      await s.teardown(ptr('a'), { owner: 'ctl' });
+      const cur = await s.get<Spec>(ptr('a'));
+      await assert.rejects(
+        s.update(cur, { owner: 'ctl' }),
+        (e) => isPhaseConflictError(e) && /tearingDown/.test(e.message),
+      );
+      const next = await s.update(withSpec(cur, { n: 9 }), { owner: 'ctl', expectedPhase: 'tearingDown' });
+      assert.equal(next.metadata.phase, 'tearingDown');
+      assert.deepEqual(next.metadata.finalizers, ['f']);
+      await assert.rejects(s.update(next, { owner: 'ctl', expectedPhase: 'running' }), isPhaseConflictError);
+    });
+
+    void test('a watch can start with the last changes of its resource or kind', async (t) => {
+      const s = await factory(t, {});
+      const kind = { namespace: ns, type };
+      await s.create(make('a'));
+      await s.create(make('b'));
+      await s.addFinalizer(ptr('a'), 'f');
+      await s.create(make('c'));
+      const one = s.watch<Spec>(ptr('a'), { tailEvents: 5 });
+      const all = s.watchKind<Spec>(kind, { tailEvents: 2 });
+      t.after(() => {
+        one.close();
+        all.close();
+      });
+      assert.deepEqual((await take(one, 2)).map(summary), ['created:a@1', 'updated:a@2']);
+      assert.deepEqual((await take(all, 2)).map(summary), ['updated:a@2', 'created:c@1']);
     });
 
     void test('specs with bytes come back equal', async (t) => {

@@ -19,7 +19,7 @@ type Op =
 interface Entry {
   version: number;
   owner: string;
-  phase: 'running' | 'tearing-down';
+  phase: 'running' | 'tearingDown';
   finalizers: string[];
   n: number;
 }
@@ -65,7 +65,7 @@ function model(m: Map<string, Entry>, o: Op): { outcome: string; change?: string
       if (cur.phase !== 'running') return { outcome: 'PhaseConflictError' };
       return bump({ n: o.n });
     case 'teardown':
-      return cur.phase === 'running' ? bump({ phase: 'tearing-down' }) : { outcome: 'ok' };
+      return cur.phase === 'running' ? bump({ phase: 'tearingDown' }) : { outcome: 'ok' };
     case 'destroy':
       if (cur.finalizers.length > 0) return { outcome: 'PendingFinalizersError' };
       m.delete(o.id);

@@ -1,7 +1,7 @@
 // The State interface every backend implements (memory-state.ts, durable-state.ts) and the shape of
 // watch events. Operations that fail throw the domain errors of errors.ts.
 import type { LabelQuery } from './labels.ts';
-import type { Kind, Pointer, Resource } from './resource.ts';
+import type { Kind, Phase, Pointer, Resource } from './resource.ts';
 
 export const EventType = {
   Created: 'created',
@@ -35,10 +35,14 @@ export interface WatchOptions {
    * revision of an event or of a Bootstrapped marker). A revision no longer kept gives an Errored event.
    */
   sinceRevision?: number;
+  /** Deliver (up to) the last N changes kept in the history first, then live changes. */
+  tailEvents?: number;
 }
 
 export interface WatchKindOptions extends WatchOptions {
   labels?: LabelQuery;
+  /** Only resources whose id matches (COSI's IDQuery). */
+  idPattern?: RegExp;
 }
 
 /** A stream of events for one resource or one kind; `for await` it, or call `next()`. */
@@ -54,6 +58,13 @@ export interface OwnerOptions {
 
 export interface ListOptions {
   labels?: LabelQuery;
+  /** Only resources whose id matches (COSI's IDQuery). */
+  idPattern?: RegExp;
+}
+
+export interface UpdateOptions extends OwnerOptions {
+  /** The phase the resource must be in (default running). */
+  expectedPhase?: Phase;
 }
 
 export interface State {
@@ -66,10 +77,10 @@ export interface State {
   /**
    * Replaces spec, labels and annotations. `res.metadata.version` must be the current version
    * (ConflictError otherwise); the stored one is version + 1. Phase and finalizers are kept: they
-   * change only through teardown and the finalizer operations. A resource tearing down gives
-   * PhaseConflictError.
+   * change only through teardown and the finalizer operations. A resource not in the expected
+   * phase (running unless told) gives PhaseConflictError.
    */
-  update<S>(res: Resource<S>, options?: OwnerOptions): Promise<Resource<S>>;
+  update<S>(res: Resource<S>, options?: UpdateOptions): Promise<Resource<S>>;
   /** Removes a resource; PendingFinalizersError while it has finalizers. */
   destroy(pointer: Pointer, options?: OwnerOptions): Promise<void>;
   /** Moves a resource to the tearing-down phase; true when it has no finalizers (ready to destroy). */

@@ -1,8 +1,16 @@
 // The State both backends are: the in-memory store, plus (for the durable backend) a persistence
 // step that runs before a change to a persisted namespace is committed. Changes to memory-only
 // namespaces validate and commit in one synchronous step.
-import type { Kind, Pointer, Resource } from './resource.ts';
-import type { ListOptions, OwnerOptions, State, WatchKindOptions, WatchOptions, Watcher } from './state.ts';
+import { Phase, type Kind, type Pointer, type Resource } from './resource.ts';
+import type {
+  ListOptions,
+  OwnerOptions,
+  State,
+  UpdateOptions,
+  WatchKindOptions,
+  WatchOptions,
+  Watcher,
+} from './state.ts';
 import { Store, type Change, type StoreOptions } from './store.ts';
 
 /** Saves a planned change before it is committed; a failure leaves the state unchanged. */
@@ -27,7 +35,7 @@ export class StoreState implements State {
   }
 
   list<S = unknown>(kind: Kind, options: ListOptions = {}): Promise<Resource<S>[]> {
-    return settle(() => this.#store.list(kind, options.labels) as Resource<S>[]);
+    return settle(() => this.#store.list(kind, options) as Resource<S>[]);
   }
 
   create<S>(res: Resource<S>, options: OwnerOptions = {}): Promise<Resource<S>> {
@@ -35,8 +43,12 @@ export class StoreState implements State {
     return this.#change(res.metadata, plan, (c) => c?.next as Resource<S>);
   }
 
-  update<S>(res: Resource<S>, options: OwnerOptions = {}): Promise<Resource<S>> {
-    const plan = () => this.#store.planUpdate(res, options.owner ?? '');
+  update<S>(res: Resource<S>, options: UpdateOptions = {}): Promise<Resource<S>> {
+    const plan = () =>
+      this.#store.planUpdate(res, {
+        owner: options.owner ?? '',
+        expectedPhase: options.expectedPhase ?? Phase.Running,
+      });
     return this.#change(res.metadata, plan, (c) => c?.next as Resource<S>);
   }
 

@@ -67,11 +67,11 @@ export class Store {
     return res;
   }
 
-  list(kind: Kind, labels: LabelQuery | undefined): Resource[] {
+  list(kind: Kind, query: { labels?: LabelQuery; idPattern?: RegExp } = {}): Resource[] {
     const log = this.#kinds.get(kindKey(kind));
     if (log === undefined) return [];
     const out: Resource[] = [];
-    for (const r of log.resources.values()) if (matchLabels(r.metadata.labels, labels)) out.push(r);
+    for (const r of log.resources.values()) if (matches(r, query)) out.push(r);
     return out.sort((a, b) => (a.metadata.id < b.metadata.id ? -1 : a.metadata.id > b.metadata.id ? 1 : 0));
   }
 
@@ -97,16 +97,21 @@ export class Store {
     return { old: undefined, next: { metadata, spec: res.spec } };
   }
 
-  planUpdate(res: Resource, owner: string): Change {
+  planUpdate(res: Resource, options: { owner: string; expectedPhase: Phase }): Change {
     const m = res.metadata;
-    const cur = this.#owned(m, owner);
+    const cur = this.#owned(m, options.owner);
     if (cur.metadata.version !== m.version) {
       throw new ConflictError(
         m,
         `version ${m.version} is not the current version ${cur.metadata.version}; read it again and retry`,
       );
     }
-    if (cur.metadata.phase !== Phase.Running) throw new PhaseConflictError(m, 'is tearing down; it cannot be updated');
+    if (cur.metadata.phase !== options.expectedPhase) {
+      throw new PhaseConflictError(
+        m,
+        `is in phase ${cur.metadata.phase}, not ${options.expectedPhase}; it cannot be updated`,
+      );
+    }
     const metadata: Metadata = {
       ...cur.metadata,
       version: cur.metadata.version + 1,
@@ -181,16 +186,17 @@ export class Store {
 
   watchKind<S>(kind: Kind, options: WatchKindOptions = {}): Watcher<S> {
     const log = this.log(kind);
-    const labels = options.labels;
+    const query = {
+      ...(options.labels && { labels: options.labels }),
+      ...(options.idPattern && { idPattern: options.idPattern }),
+    };
     const filter =
-      labels === undefined
+      options.labels === undefined && options.idPattern === undefined
         ? undefined
         : (ev: WatchEvent): boolean =>
-            'resource' in ev &&
-            (matchLabels(ev.resource.metadata.labels, labels) ||
-              (ev.type === 'updated' && matchLabels(ev.old.metadata.labels, labels)));
+            'resource' in ev && (matches(ev.resource, query) || (ev.type === 'updated' && matches(ev.old, query)));
     const initial = (): WatchEvent[] =>
-      this.list(kind, labels).map((resource) => ({ type: 'created', resource, revision: log.revision }));
+      this.list(kind, query).map((resource) => ({ type: 'created', resource, revision: log.revision }));
     return this.#watch(log, { ...options, filter, initial, describe: `${kind.namespace}/${kind.type}` });
   }
 
@@ -217,6 +223,8 @@ export class Store {
         return erroredWatcher(log, error, signal);
       }
       cursor = since;
+    } else if (options.tailEvents !== undefined && options.tailEvents > 0) {
+      cursor = tailCursor(log, options.tailEvents, filter);
     }
     return new LogWatcher<S>(log, { initial, cursor, filter, signal, describe });
   }
@@ -236,4 +244,23 @@ export class Store {
     };
     return { old: cur, next: { metadata, spec: cur.spec } };
   }
+}
+
+function matches(res: Resource, query: { labels?: LabelQuery; idPattern?: RegExp }): boolean {
+  if (query.idPattern !== undefined) {
+    query.idPattern.lastIndex = 0; // a /g or /y pattern would otherwise carry state between resources
+    if (!query.idPattern.test(res.metadata.id)) return false;
+  }
+  return matchLabels(res.metadata.labels, query.labels);
+}
+
+/** The cursor that delivers the last `count` matching changes still kept. */
+function tailCursor(log: KindLog, count: number, filter: ((ev: WatchEvent) => boolean) | undefined): number {
+  let cursor = log.revision;
+  let found = 0;
+  while (cursor >= log.oldest && found < count) {
+    if (filter === undefined || filter(log.at(cursor))) found++;
+    cursor--;
+  }
+  return cursor;
 }

@@ -75,7 +75,7 @@ test('with input finalizers, tearing an input down waits until its output is gon
   await h.state.addFinalizer(ClusterInfo.pointer('a'), 'other');
   assert.equal(await h.state.teardown(ptr), false);
   await h.eventually(async () => {
-    assert.equal((await h.state.get(ClusterInfo.pointer('a'))).metadata.phase, 'tearing-down');
+    assert.equal((await h.state.get(ClusterInfo.pointer('a'))).metadata.phase, 'tearingDown');
   });
   assert.deepEqual((await h.state.get(ptr)).metadata.finalizers, ['cluster.GuardedController']);
   await h.state.removeFinalizer(ClusterInfo.pointer('a'), 'other');
