@@ -1,6 +1,6 @@
 // Certificate and key checks on the base64 PEM pairs of a config, with Node's crypto: does the
 // certificate parse, is it a CA, is it within its validity period, does the key belong to it.
-import { type KeyObject, X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
+import { type KeyObject, X509Certificate, createPrivateKey } from 'node:crypto';
 
 export interface PairProblem {
   readonly field: 'crt' | 'key';
@@ -33,8 +33,12 @@ export function readCertificate(b64: string): X509Certificate {
   return new X509Certificate(pemText(b64));
 }
 
-function spki(key: KeyObject): Buffer {
-  return key.export({ type: 'spki', format: 'der' });
+function matches(cert: X509Certificate, key: KeyObject): boolean {
+  try {
+    return cert.checkPrivateKey(key);
+  } catch {
+    return false; // a key of another algorithm than the certificate's
+  }
 }
 
 export function checkPair(pair: { crt?: string; key?: string } | undefined, rules: PairRules): PairProblem[] {
@@ -92,7 +96,7 @@ export function checkPair(pair: { crt?: string; key?: string } | undefined, rule
     }
   }
   if (cert !== undefined) out.push(...certificateProblems(cert, rules));
-  if (cert !== undefined && priv !== undefined && !spki(cert.publicKey).equals(spki(createPublicKey(priv)))) {
+  if (cert !== undefined && priv !== undefined && !matches(cert, priv)) {
     out.push({
       field: 'key',
       severity: 'error',
