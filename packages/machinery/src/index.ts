@@ -133,6 +133,7 @@ export { writeGeneratedConfigs, genConfig, parseOutputTypes, OutputTypes } from 
 export type { OutputType, WriteConfigsOptions, WriteConfigsResult } from './generate/write-configs.ts';
 export { GenerateError, isGenerateError } from './generate/generate-error.ts';
 export { parseClusterEndpoint, checkClusterName } from './generate/endpoint.ts';
+export type { ClusterEndpoint } from './generate/endpoint.ts';
 export {
   DefaultTalosVersion,
   DefaultKubernetesVersion,

@@ -1,6 +1,5 @@
 import { pemToBase64 } from '../pki/pem.ts';
 import type { ConfigInput, ConfigObject } from './config-input.ts';
-import { endpointHost } from './endpoint.ts';
 import type { MachineType } from './machine-section.ts';
 import { DefaultPodSubnets, DefaultServiceSubnets, kubernetesImages } from './versions.ts';
 
@@ -14,7 +13,7 @@ export function clusterSection(input: ConfigInput, type: MachineType): ConfigObj
   const common: ConfigObject = {
     id: secrets.cluster.id,
     secret: secrets.cluster.secret,
-    controlPlane: { endpoint: endpointUrl(input.endpoint) },
+    controlPlane: { endpoint: input.endpoint.url },
     clusterName: input.clusterName,
     network: {
       dnsDomain: input.dnsDomain,
@@ -60,11 +59,7 @@ export function clusterSection(input: ConfigInput, type: MachineType): ConfigObj
 
 /** The API server certificate SANs: the endpoint host, then the additional SANs, without repeats. */
 export function apiServerSans(input: ConfigInput): string[] {
-  return [...new Set([endpointHost(input.endpoint), ...input.additionalSans])];
-}
-
-function endpointUrl(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+  return [...new Set([input.endpoint.host, ...input.additionalSans])];
 }
 
 function pair(p: { crt: string; key: string }): { crt: string; key: string } {

@@ -1,9 +1,10 @@
 import type { SecretsBundle } from '../secrets/secrets-bundle.ts';
+import type { ClusterEndpoint } from './endpoint.ts';
 
 /** Everything the v1alpha1 builders need; filled with defaults by generateConfigs. */
 export interface ConfigInput {
   clusterName: string;
-  endpoint: URL;
+  endpoint: ClusterEndpoint;
   secrets: SecretsBundle;
   kubernetesVersion: string;
   installDisk: string;

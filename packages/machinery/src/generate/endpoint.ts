@@ -2,11 +2,19 @@ import { isIP } from 'node:net';
 import { DefaultControlPlanePort } from './versions.ts';
 import { GenerateError } from './generate-error.ts';
 
+/** A checked cluster endpoint: the URL as the user wrote it, and its host. */
+export interface ClusterEndpoint {
+  url: string;
+  /** Without brackets or port: the first API server certificate SAN. */
+  host: string;
+}
+
 /**
  * Checks the cluster endpoint of `gen config` the way talosctl does: it must be an https:// URL;
- * a bare host or host:port is refused with the URL to use instead. Returns the parsed URL.
+ * a bare host or host:port is refused with the URL to use instead. The URL is kept as written
+ * (a WHATWG parser would rewrite hosts such as "0" to "0.0.0.0"; Go's does not).
  */
-export function parseClusterEndpoint(endpoint: string): URL {
+export function parseClusterEndpoint(endpoint: string): ClusterEndpoint {
   const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint);
   if (!hasScheme) {
     throw new GenerateError(
@@ -25,12 +33,10 @@ export function parseClusterEndpoint(endpoint: string): URL {
     );
   }
   if (url.hostname === '') throw new GenerateError(`the cluster endpoint ${JSON.stringify(endpoint)} has no host`);
-  return url;
-}
-
-/** The endpoint's host without brackets: the first API server certificate SAN. */
-export function endpointHost(url: URL): string {
-  return url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const authority = (endpoint.slice(endpoint.indexOf('//') + 2).split(/[/?#]/)[0] ?? '').replace(/^.*@/, '');
+  const bracketed = /^\[([^\]]*)\]/.exec(authority);
+  const host = bracketed ? (bracketed[1] ?? '') : authority.replace(/:\d*$/, '');
+  return { url: endpoint.replace(/\/+$/, ''), host };
 }
 
 function suggest(hostPort: string): string {

@@ -45,6 +45,8 @@ test('bad endpoints, names, versions and output types are refused with what to t
   assert.throws(() => parseClusterEndpoint('10.5.0.2'), /no scheme: try "https:\/\/10\.5\.0\.2:6443"/);
   assert.throws(() => parseClusterEndpoint('10.5.0.2:6443'), /try "https:\/\/10\.5\.0\.2:6443"/);
   assert.throws(() => parseClusterEndpoint('http://lb:6443'), /must use https:\/\/: try "https:\/\/lb:6443"/);
+  assert.deepEqual(parseClusterEndpoint('https://[fd00::1]:6443/'), { url: 'https://[fd00::1]:6443', host: 'fd00::1' });
+  assert.deepEqual(parseClusterEndpoint('https://0:6443'), { url: 'https://0:6443', host: '0' });
   const base = { clusterName: 'demo', endpoint: 'https://lb:6443', secrets };
   await assert.rejects(generateConfigs({ ...base, clusterName: 'bad name' }), isGenerateError);
   await assert.rejects(generateConfigs({ ...base, kubernetesVersion: 'latest' }), /kubernetes version "latest"/);
