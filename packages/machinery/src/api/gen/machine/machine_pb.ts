@@ -5405,12 +5405,14 @@ export const ClusterConfigSchema: GenMessage<ClusterConfig> = /*@__PURE__*/
   messageDesc(file_machine_machine, 171);
 
 /**
+ * Every RPC of the node API, grouped by topic; the messages below follow the same groups.
+ *
+ * Node identity and client configuration
+ *
  * @generated from service machine.MachineService
  */
 export const MachineService: GenService<{
   /**
-   * Node identity and client configuration
-   *
    * @generated from rpc machine.MachineService.Version
    */
   version: {
@@ -5435,8 +5437,6 @@ export const MachineService: GenService<{
     output: typeof GenerateClientConfigurationResponseSchema;
   },
   /**
-   * Machine configuration and the META partition
-   *
    * @generated from rpc machine.MachineService.ApplyConfiguration
    */
   applyConfiguration: {
@@ -5461,8 +5461,6 @@ export const MachineService: GenService<{
     output: typeof MetaDeleteResponseSchema;
   },
   /**
-   * Lifecycle: bootstrap, reboot, shutdown, reset, upgrade
-   *
    * @generated from rpc machine.MachineService.Bootstrap
    */
   bootstrap: {
@@ -5511,8 +5509,6 @@ export const MachineService: GenService<{
     output: typeof RollbackResponseSchema;
   },
   /**
-   * System services
-   *
    * @generated from rpc machine.MachineService.ServiceList
    */
   serviceList: {
@@ -5545,8 +5541,6 @@ export const MachineService: GenService<{
     output: typeof ServiceRestartResponseSchema;
   },
   /**
-   * Logs, kernel log and runtime events
-   *
    * @generated from rpc machine.MachineService.Logs
    */
   logs: {
@@ -5579,8 +5573,6 @@ export const MachineService: GenService<{
     output: typeof EventSchema;
   },
   /**
-   * Files
-   *
    * @generated from rpc machine.MachineService.List
    */
   list: {
@@ -5613,8 +5605,6 @@ export const MachineService: GenService<{
     output: typeof DataSchema;
   },
   /**
-   * Processes and resource usage
-   *
    * @generated from rpc machine.MachineService.Processes
    */
   processes: {
@@ -5679,8 +5669,6 @@ export const MachineService: GenService<{
     output: typeof MountsResponseSchema;
   },
   /**
-   * Network
-   *
    * @generated from rpc machine.MachineService.NetworkDeviceStats
    */
   networkDeviceStats: {
@@ -5705,8 +5693,6 @@ export const MachineService: GenService<{
     output: typeof DataSchema;
   },
   /**
-   * Containers and images
-   *
    * @generated from rpc machine.MachineService.Containers
    */
   containers: {
@@ -5747,8 +5733,6 @@ export const MachineService: GenService<{
     output: typeof ImagePullResponseSchema;
   },
   /**
-   * Kubernetes
-   *
    * @generated from rpc machine.MachineService.Kubeconfig
    */
   kubeconfig: {
@@ -5757,8 +5741,6 @@ export const MachineService: GenService<{
     output: typeof DataSchema;
   },
   /**
-   * etcd
-   *
    * @generated from rpc machine.MachineService.EtcdMemberList
    */
   etcdMemberList: {
