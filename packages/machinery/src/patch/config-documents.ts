@@ -50,6 +50,7 @@ export function parseDocuments(
       throw new PatchError(code, `${source}:${line}:${col}: ${firstLine(failure.message)}`);
     }
     if (doc.contents === null) continue;
+    checkAliases(doc, { source, code, lines });
     if (!isMap(doc.contents)) {
       throw new PatchError(
         code,
@@ -88,6 +89,16 @@ export function detectIndent(text: string): number {
     smallest = Math.min(smallest, indent);
   }
   return Number.isFinite(smallest) && smallest <= 8 ? smallest : 2;
+}
+
+/** Aliases must point at an anchor set before them, and not blow up in size (a "billion laughs" input). */
+function checkAliases(doc: Document.Parsed, where: { source: string; code: Code; lines: LineCounter }): void {
+  try {
+    doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new PatchError(where.code, `${positionOf(where.source, doc.contents, where.lines)}: ${firstLine(message)}`);
+  }
 }
 
 function firstLine(message: string): string {

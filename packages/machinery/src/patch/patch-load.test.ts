@@ -34,6 +34,10 @@ test('a patch document that is not a mapping or a list is refused', () => {
   );
 });
 
+test('aliases in a strategic patch are refused with their position', () => {
+  malformed('x: &a {b: 1}\nmachine: *a\n', /^bad\.yaml:2:10: aliases \(\*name\) are not supported in patches/);
+});
+
 test('a $patch value other than delete or replace is refused with its position', () => {
   malformed(
     'machine:\n  network:\n    $patch: merge\n',

@@ -1,4 +1,4 @@
-import { isMap, isSeq, LineCounter, parseAllDocuments, type ParsedNode, type YAMLMap } from 'yaml';
+import { isMap, isSeq, LineCounter, parseAllDocuments, type ParsedNode, visit, type YAMLMap } from 'yaml';
 import { parseDocuments } from './config-documents.ts';
 import { findBadDirectives } from './directives.ts';
 import { PatchError, PatchErrorCode, positionOf } from './patch-error.ts';
@@ -33,6 +33,19 @@ export function parsePatch(text: string, source: string): ConfigPatch {
   }
   const parsed = parseDocuments(text, { source, unique: false, code: PatchErrorCode.Malformed });
   for (const part of parsed.documents) {
+    let alias: ParsedNode | undefined;
+    visit(part.doc, {
+      Alias: (_key, node) => {
+        alias = node as ParsedNode;
+        return visit.BREAK;
+      },
+    });
+    if (alias !== undefined) {
+      throw new PatchError(
+        PatchErrorCode.Malformed,
+        `${positionOf(source, alias, parsed.lines)}: aliases (*name) are not supported in patches: write the value out`,
+      );
+    }
     const bad = findBadDirectives(part.map)[0];
     if (bad !== undefined) {
       throw new PatchError(

@@ -268,3 +268,11 @@ test('a config with two documents of the same identity is refused', () => {
     (err) => isPatchError(err) && /^cp\.yaml:5:1: duplicate document HostnameConfig/.test(err.message),
   );
 });
+
+test('the v1alpha1 document can be deleted too (Talos refuses; a later validation decides)', () => {
+  const all = docs(patch(base, 'version: v1alpha1\n$patch: delete\n'));
+  assert.deepEqual(
+    all.map((d) => (d as { kind?: string }).kind),
+    ['HostnameConfig', 'ExtensionServiceConfig'],
+  );
+});
