@@ -1,7 +1,6 @@
 // The context one run of a controller gets: reads limited to its inputs and outputs, writes
 // limited to its outputs (always as their owner), finalizers on its strong inputs, output tracking.
-import type { ControllerContext, Controller, KindRef, ModifyOptions } from './controller.ts';
-import type { ResourceType } from './definition.ts';
+import type { ControllerContext, Controller, KindRef, ModifyTarget } from './controller.ts';
 import { AccessError, isNotFoundError } from './errors.ts';
 import type { LabelQuery } from './labels.ts';
 import type { Logger } from './logger.ts';
@@ -88,18 +87,17 @@ export class EngineContext implements ControllerContext {
   }
 
   async modify<S>(
-    type: ResourceType<S>,
-    id: string,
+    target: ModifyTarget<S>,
     fn: (spec: S, current: Resource<S> | undefined) => void | Promise<void>,
-    options: ModifyOptions = {},
   ): Promise<Resource<S>> {
-    const ptr = { ...this.#write(type.kind(options.namespace), 'modify'), id };
-    const current = await this.find<S>(type.kind(options.namespace), id);
-    const spec = current === undefined ? type.empty() : copySpec(current.spec);
+    const kind = target.type.kind(target.namespace);
+    const ptr = { ...this.#write(kind, 'modify'), id: target.id };
+    const current = await this.find<S>(kind, target.id);
+    const spec = current === undefined ? target.type.empty() : copySpec(current.spec);
     await fn(spec, current);
     this.#touched?.add(pointerKey(ptr));
-    const labels = options.labels ?? current?.metadata.labels ?? {};
-    const annotations = options.annotations ?? current?.metadata.annotations ?? {};
+    const labels = target.labels ?? current?.metadata.labels ?? {};
+    const annotations = target.annotations ?? current?.metadata.annotations ?? {};
     if (current === undefined) {
       return this.#state.create(newResource(ptr, spec, { labels, annotations }), { owner: this.name });
     }

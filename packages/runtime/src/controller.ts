@@ -36,7 +36,11 @@ export interface Controller {
 /** A resource type (in its default namespace) or an explicit kind. */
 export type KindRef<S> = ResourceType<S> | Kind;
 
-export interface ModifyOptions extends NewResourceOptions {
+/** The output `modify` writes: its type, id, and optionally namespace, labels and annotations. */
+export interface ModifyTarget<S> extends NewResourceOptions {
+  type: ResourceType<S>;
+  id: string;
+  /** Defaults to the type's default namespace. */
   namespace?: string;
 }
 
@@ -60,10 +64,8 @@ export interface ControllerContext {
    * type's empty spec when new). Nothing is written when spec, labels and annotations are unchanged.
    */
   modify<S>(
-    type: ResourceType<S>,
-    id: string,
+    target: ModifyTarget<S>,
     fn: (spec: S, current: Resource<S> | undefined) => void | Promise<void>,
-    options?: ModifyOptions,
   ): Promise<Resource<S>>;
   create<S>(res: Resource<S>): Promise<Resource<S>>;
   update<S>(res: Resource<S>): Promise<Resource<S>>;

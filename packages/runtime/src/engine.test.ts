@@ -25,7 +25,7 @@ test('a write outside the declared outputs is refused, and the failure is logged
     outputs: [exclusive(Target)],
     async run(ctx) {
       runs++;
-      for await (const _ of ctx.changes()) await ctx.modify(Other, 'x', (s) => void (s.n = 1));
+      for await (const _ of ctx.changes()) await ctx.modify({ type: Other, id: 'x' }, (s) => void (s.n = 1));
     },
   };
   const h = startHarness({ controllers: [rogue] });
@@ -51,7 +51,7 @@ test('bursts of input changes coalesce into few passes', async (t) => {
       for await (const batch of ctx.changes()) {
         seen.push(batch.size);
         const all = await ctx.list<{ n: number }>(Source);
-        await ctx.modify(Target, 'sum', (s) => void (s.n = all.reduce((a, r) => a + r.spec.n, 0)));
+        await ctx.modify({ type: Target, id: 'sum' }, (s) => void (s.n = all.reduce((a, r) => a + r.spec.n, 0)));
       }
     },
   };
@@ -121,7 +121,7 @@ test('a controller keeps outputs it wrote this pass and cleans up the rest', asy
       for await (const _ of ctx.changes()) {
         ctx.startTrackingOutputs();
         for (const s of await ctx.list<{ n: number }>(Source)) {
-          await ctx.modify(Target, s.metadata.id, (spec) => void (spec.n = s.spec.n));
+          await ctx.modify({ type: Target, id: s.metadata.id }, (spec) => void (spec.n = s.spec.n));
         }
         await ctx.cleanupOutputs();
       }
@@ -172,7 +172,7 @@ test('stop leaves no pending promise behind', async () => {
       async run(ctx) {
         for await (const _ of ctx.changes()) {
           for (const s of await ctx.list<{ n: number }>(Source)) {
-            await ctx.modify(Target, s.metadata.id, (spec) => void (spec.n = s.spec.n));
+            await ctx.modify({ type: Target, id: s.metadata.id }, (spec) => void (spec.n = s.spec.n));
           }
         }
       },

@@ -39,7 +39,7 @@ export type {
   Output,
   OutputKind,
   KindRef,
-  ModifyOptions,
+  ModifyTarget,
 } from './controller.ts';
 export { Engine } from './engine.ts';
 export type { EngineOptions } from './engine.ts';

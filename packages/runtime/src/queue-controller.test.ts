@@ -27,7 +27,7 @@ test('queueController reconciles each changed item, retries a failing one and re
       if (item.id === 'flaky' && n < 3) throw new Error(`attempt ${n} failed`);
       const job = await ctx.find<{ n: number }>(Job, item.id);
       if (job === undefined) return undefined;
-      await ctx.modify(Result, item.id, (s) => void (s.n = job.spec.n));
+      await ctx.modify({ type: Result, id: item.id }, (s) => void (s.n = job.spec.n));
       return item.id === 'poll' && n < 4 ? { requeueAfterMs: 2 } : undefined;
     },
   });

@@ -220,7 +220,7 @@ export class Store {
           `watch of ${describe} from revision ${since}: the history keeps ${log.oldest}..${log.revision}; ` +
             `watch with bootstrap instead`,
         );
-        return erroredWatcher(log, error, signal);
+        return erroredWatcher(log, { error, signal });
       }
       cursor = since;
     } else if (options.tailEvents !== undefined && options.tailEvents > 0) {

@@ -45,7 +45,7 @@ export function transformController<I, O>(options: TransformControllerOptions<I,
           }
           if (id === undefined) continue;
           if (finalizers) await ctx.addFinalizer(res.metadata);
-          await ctx.modify(output, id, (spec) => transform(res, spec, ctx), { namespace: outKind.namespace });
+          await ctx.modify({ type: output, id, namespace: outKind.namespace }, (spec) => transform(res, spec, ctx));
         }
         await ctx.cleanupOutputs();
         for (const res of released) {

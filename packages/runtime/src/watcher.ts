@@ -122,12 +122,15 @@ export class LogWatcher<S> implements Watcher<S> {
 }
 
 /** A watcher that delivers one Errored event and ends. */
-export function erroredWatcher<S>(log: KindLog, error: Error, signal: AbortSignal | undefined): LogWatcher<S> {
+export function erroredWatcher<S>(
+  log: KindLog,
+  options: { error: Error; signal: AbortSignal | undefined },
+): LogWatcher<S> {
   return new LogWatcher<S>(log, {
-    initial: [{ type: 'errored', error }],
+    initial: [{ type: 'errored', error: options.error }],
     cursor: Number.POSITIVE_INFINITY,
     filter: undefined,
-    signal,
+    signal: options.signal,
     describe: '',
   });
 }
