@@ -44,14 +44,15 @@ export class ConfigBundle {
     return this.find(V1Alpha1Kind)?.value as V1Alpha1Config | undefined;
   }
 
-  /** `controlplane`, `worker` (or the deprecated `init`) from machine.type. */
-  machineType(): 'controlplane' | 'worker' | 'init' | undefined {
-    return this.v1alpha1()?.machine?.type;
+  /** `controlplane` or `worker` from machine.type (the old names `init` and `join` mapped to them). */
+  machineType(): 'controlplane' | 'worker' | undefined {
+    const t = this.v1alpha1()?.machine?.type;
+    if (t === 'init') return 'controlplane';
+    return t === 'join' ? 'worker' : t;
   }
 
   isControlPlane(): boolean {
-    const t = this.machineType();
-    return t === 'controlplane' || t === 'init';
+    return this.machineType() === 'controlplane';
   }
 
   /** The typed value of a multi-document kind (by name for named kinds). */

@@ -5,6 +5,9 @@ import { type ConfigIssue, formatIssue } from './issue.ts';
 import { HostnameConfigKind, ResolverConfigKind, TimeSyncConfigKind } from './kinds/network-kinds.ts';
 import { EnvironmentConfigKind, SysctlConfigKind } from './kinds/runtime-kinds.ts';
 import { fixture, mustLoad } from './testdata/read-fixture.ts';
+import { type KindDefinition, defineKind } from './kinds/kind.ts';
+import { KindRegistry } from './kinds/registry.ts';
+import { int, object, string } from './schema/builder.ts';
 
 function only(text: string): readonly ConfigIssue[] {
   const r = loadConfig(text, { source: 'bad.yaml' });
@@ -64,7 +67,7 @@ test('wrong types are errors at the value', () => {
 
 test('a bad enum value lists what is allowed', () => {
   const e = first('version: v1alpha1\nmachine:\n  type: master\n');
-  assert.match(e.message, /"controlplane", "worker", "init"/);
+  assert.match(e.message, /"controlplane", "worker", "init", "join"/);
   assert.equal(e.value, '"master"');
 });
 
@@ -163,5 +166,27 @@ cluster:
   controlPlane: {endpoint: https://a:6443, localAPIServerPort: 6443}
 `);
   assert.equal(cfg.v1alpha1()!.machine!.files![0]!.permissions, 0o644);
-  assert.equal(cfg.machineType(), 'init');
+  assert.equal(cfg.machineType(), 'controlplane');
+});
+
+test('named kinds are told apart by name; a missing name and a repeated name are errors', () => {
+  const NamedKind = defineKind({
+    apiVersion: 'v1alpha1',
+    kind: 'ExampleNamedConfig',
+    named: true,
+    schema: object({ apiVersion: string(), kind: string(), name: string(), value: int() }),
+  });
+  const kinds = new KindRegistry([NamedKind as KindDefinition]);
+  const doc = (name: string): string =>
+    `---\napiVersion: v1alpha1\nkind: ExampleNamedConfig\nname: ${name}\nvalue: 1\n`;
+  const ok = loadConfig(`version: v1alpha1\n${doc('a')}${doc('b')}`, { kinds });
+  assert.deepEqual(
+    ok.config!.documents.map((d) => d.name),
+    [undefined, 'a', 'b'],
+  );
+  assert.equal(ok.config!.get(NamedKind, 'b')!.value, 1);
+  const dup = loadConfig(`version: v1alpha1\n${doc('a')}${doc('a')}`, { kinds });
+  assert.match(dup.errors[0]!.message, /document 1 is already a ExampleNamedConfig named a/);
+  const unnamed = loadConfig('apiVersion: v1alpha1\nkind: ExampleNamedConfig\nvalue: 1\n', { kinds });
+  assert.equal(unnamed.errors[0]!.code, 'missing-field');
 });

@@ -16,7 +16,8 @@ import {
 import { disk, file, install, kubelet, systemDiskEncryption } from './machine-host.ts';
 import { machineNetwork } from './machine-network.ts';
 
-export const machineTypes = ['controlplane', 'worker', 'init'] as const;
+/** `init` and `join` are the old names of controlplane and worker; configs may still carry them. */
+export const machineTypes = ['controlplane', 'worker', 'init', 'join'] as const;
 
 export const machine = object({
   type: enumOf(machineTypes),

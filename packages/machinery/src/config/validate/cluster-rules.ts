@@ -14,7 +14,7 @@ export function checkCluster(found: Findings, doc: number, cfg: V1Alpha1Config):
     return;
   }
   const cp = cfg.machine?.type === 'controlplane' || cfg.machine?.type === 'init';
-  const worker = cfg.machine?.type === 'worker';
+  const worker = cfg.machine?.type === 'worker' || cfg.machine?.type === 'join';
   if (c.controlPlane?.endpoint === undefined || c.controlPlane.endpoint === '')
     found.error(doc, ['cluster'], 'cluster.controlPlane.endpoint is required, e.g. https://10.0.0.1:6443', {
       code: 'missing-field',

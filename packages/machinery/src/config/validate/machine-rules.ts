@@ -25,7 +25,7 @@ export function checkMachine(found: Findings, doc: number, cfg: V1Alpha1Config, 
   reportPair(found, { doc, path: ['machine', 'ca'] }, m.ca, {
     what: 'the OS CA (machine.ca)',
     requireKey: controlPlane,
-    keyUnexpected: m.type === 'worker',
+    keyUnexpected: m.type === 'worker' || m.type === 'join',
     expectCA: true,
   });
   m.acceptedCAs?.forEach((c, i) => {
