@@ -5,7 +5,7 @@ import { type ConfigIssue, formatIssue } from './issue.ts';
 import { HostnameConfigKind, ResolverConfigKind, TimeSyncConfigKind } from './kinds/network-kinds.ts';
 import { EnvironmentConfigKind, SysctlConfigKind } from './kinds/runtime-kinds.ts';
 import { fixture, mustLoad } from './testdata/read-fixture.ts';
-import { type KindDefinition, defineKind } from './kinds/kind.ts';
+import { defineKind } from './kinds/kind.ts';
 import { KindRegistry } from './kinds/registry.ts';
 import { int, object, string } from './schema/builder.ts';
 
@@ -176,7 +176,7 @@ test('named kinds are told apart by name; a missing name and a repeated name are
     named: true,
     schema: object({ apiVersion: string(), kind: string(), name: string(), value: int() }),
   });
-  const kinds = new KindRegistry([NamedKind as KindDefinition]);
+  const kinds = new KindRegistry([NamedKind]);
   const doc = (name: string): string =>
     `---\napiVersion: v1alpha1\nkind: ExampleNamedConfig\nname: ${name}\nvalue: 1\n`;
   const ok = loadConfig(`version: v1alpha1\n${doc('a')}${doc('b')}`, { kinds });
