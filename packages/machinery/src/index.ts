@@ -199,3 +199,4 @@ export {
   nodesMetadata,
 } from './api/routing-metadata.ts';
 export type { CallRoute } from './api/routing-metadata.ts';
+export { secretsBundleFromControlPlaneConfig } from './secrets/bundle-from-config.ts';

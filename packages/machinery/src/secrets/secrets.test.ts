@@ -9,7 +9,9 @@ import { certificateInfo, parseCertificatePem } from '../pki/certificate.ts';
 import { parsePrivateKeyPem } from '../pki/keys.ts';
 import { verifyCertificate } from '../pki/verify.ts';
 import { rolesFromCertificate } from '../roles.ts';
+import { generateConfigs } from '../generate/generate-configs.ts';
 import { isSecretsBundleError, parseSecretsBundle, serializeSecretsBundle } from './bundle-codec.ts';
+import { secretsBundleFromControlPlaneConfig } from './bundle-from-config.ts';
 import { loadSecretsBundle, saveSecretsBundle } from './bundle-file.ts';
 import { isOutputExistsError, writeFilesAtomic } from './output-files.ts';
 import { generateSecretsBundle, issueClientCertificate, type SecretsBundle } from './secrets-bundle.ts';
@@ -177,4 +179,16 @@ test('random edits of a bundle end in a bundle or a clear error, never a crash (
     }),
     { numRuns: 60 },
   );
+});
+
+test('a bundle is recovered from a control-plane config, and refused from a worker config', async () => {
+  const configs = await generateConfigs({ clusterName: 'demo', endpoint: 'https://lb:6443', secrets: bundle });
+  assert.deepEqual(secretsBundleFromControlPlaneConfig(configs.controlplane, 'controlplane.yaml'), bundle);
+  assert.throws(() => secretsBundleFromControlPlaneConfig(configs.worker, 'worker.yaml'), /machine\.type is worker/);
+  const noKey = configs.controlplane.replace(/(\n {4}serviceAccount:\n {8}key: )\S+/, '$1""');
+  assert.throws(
+    () => secretsBundleFromControlPlaneConfig(noKey, 'cp.yaml'),
+    /cluster\.serviceAccount\.key: is missing or empty/,
+  );
+  assert.throws(() => secretsBundleFromControlPlaneConfig('kind: Other\n', 'cp.yaml'), /no v1alpha1 document/);
 });

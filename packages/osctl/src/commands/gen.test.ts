@@ -70,6 +70,17 @@ test('gen secrets then gen config --with-secrets, refusing to overwrite without 
   for (const f of ['controlplane.yaml', 'worker.yaml', 'talosconfig'])
     assert.equal(await mode(join(io.cwd, 'out', f)), 0o600);
 
+  assert.equal(
+    await runCli(['gen', 'secrets', '--from-controlplane-config', 'out/controlplane.yaml', '-o', 'again.yaml'], io),
+    ExitCode.Ok,
+  );
+  assert.deepEqual(parseSecretsBundle(await readFile(join(io.cwd, 'again.yaml'), 'utf8')), bundle);
+  assert.equal(
+    await runCli(['gen', 'secrets', '--from-controlplane-config', 'out/worker.yaml', '-o', 'w.yaml'], io),
+    ExitCode.Failure,
+  );
+  assert.match(io.stderr(), /machine\.type is worker/);
+
   assert.equal(await runCli(args, io), ExitCode.Failure);
   assert.match(io.stderr(), /already exists: use --force/);
   assert.equal(await readFile(join(io.cwd, 'out', 'controlplane.yaml'), 'utf8'), cp);
