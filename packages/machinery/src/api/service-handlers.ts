@@ -72,7 +72,9 @@ type LooseHandler = (input: unknown, ctx: CallContext) => unknown;
 function openContext(call: SurfaceCall, path: string): { ctx: CallContext; close: () => void } {
   const controller = new AbortController();
   const onCancel = (): void => {
-    controller.abort(new ApiError('cancelled', `${path}: the call was cancelled, its client went away or its deadline passed`));
+    controller.abort(
+      new ApiError('cancelled', `${path}: the call was cancelled, its client went away or its deadline passed`),
+    );
   };
   call.on('cancelled', onCancel);
   const ctx: CallContext = {
