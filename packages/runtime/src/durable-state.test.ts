@@ -81,3 +81,16 @@ test('DurableState leaves the state unchanged when a write fails', async (t) => 
   await assert.rejects(s.get(at('config', 'a')), /does not exist/);
   await s.create(newResource(at('runtime', 'a'), { n: 1 }));
 });
+
+test('DurableState applies concurrent writes one at a time, each persisted', async (t) => {
+  const dir = await tempDir(t);
+  const s = await DurableState.open({ dir, namespaces: ['config'] });
+  const created = await Promise.all(
+    Array.from({ length: 40 }, (_, i) => s.create(newResource(at('config', `r${i}`), { n: i }))),
+  );
+  const results = await Promise.allSettled(created.flatMap((r) => [s.update(withSpec(r, { n: -1 })), s.update(r)]));
+  assert.equal(results.filter((r) => r.status === 'fulfilled').length, 40, 'one update per resource wins');
+  assert.ok(results.every((r) => r.status === 'fulfilled' || /not the current version/.test(String(r.reason))));
+  const again = await DurableState.open({ dir, namespaces: ['config'] });
+  assert.deepEqual(await again.list({ namespace: 'config', type }), await s.list({ namespace: 'config', type }));
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHook } from 'node:async_hooks';
 import { test } from 'node:test';
-import { exclusive, shared, weak, type Controller } from './controller.ts';
+import { destroyReady, exclusive, shared, weak, type Controller } from './controller.ts';
 import { defineResource } from './definition.ts';
 import { Engine } from './engine.ts';
 import { isAccessError } from './errors.ts';
@@ -187,4 +187,34 @@ test('stop leaves no pending promise behind', async () => {
   }
   assert.ok(seen > 10, `the hook saw the runtime's promises (${seen})`);
   assert.deepEqual([...pending.values()], [], 'promises made while the engine ran are still pending');
+});
+
+test('a destroy-ready input wakes only when a resource is torn down with no finalizers left', async (t) => {
+  const woken: string[][] = [];
+  const reaper: Controller = {
+    name: 'test.Reaper',
+    inputs: [destroyReady(Source)],
+    outputs: [],
+    async run(ctx) {
+      for await (const batch of ctx.changes()) woken.push([...batch.values()].map((p) => p.id));
+    },
+  };
+  const h = startHarness({ controllers: [reaper] });
+  t.after(() => h.stop());
+  await h.eventually(() => {
+    assert.deepEqual(woken, [[]], 'the first pass at start');
+  });
+  const a = await h.state.create(Source.make('a'));
+  await h.state.update(withSpec(a, { n: 1 }));
+  await h.state.addFinalizer(Source.pointer('a'), 'hold');
+  await h.state.teardown(Source.pointer('a'));
+  await h.state.create(Source.make('b'));
+  await h.state.teardown(Source.pointer('b'));
+  await h.eventually(() => {
+    assert.deepEqual(woken, [[], ['b']]);
+  });
+  await h.state.removeFinalizer(Source.pointer('a'), 'hold');
+  await h.eventually(() => {
+    assert.deepEqual(woken, [[], ['b'], ['a']]);
+  });
 });
