@@ -49,31 +49,9 @@ export function parseSecretsBundle(text: string, source = 'secrets bundle'): Sec
   if (problems.length > 0) throw new SecretsBundleError(source, problems);
   const get = (path: string): string => values.get(path)?.value ?? '';
   const where = (path: string): string => values.get(path)?.where ?? path;
-
-  const checkToken = (path: string): void => {
-    if (!TokenPattern.test(get(path))) {
-      problems.push(`${where(path)}: ${preview(get(path))} is not a token of the form [a-z0-9]{6}.[a-z0-9]{16}`);
-    }
-  };
-  checkToken('secrets.bootstraptoken');
-  checkToken('trustdinfo.token');
-  for (const path of [
-    'cluster.id',
-    'cluster.secret',
-    'secrets.secretboxencryptionsecret',
-    'secrets.aescbcencryptionsecret',
-  ]) {
-    if (values.has(path) && !isBase64Of32Bytes(get(path))) {
-      problems.push(`${where(path)}: ${preview(get(path))} is not base64 of 32 bytes`);
-    }
-  }
+  problems.push(...checkValues(values));
   const box = values.has('secrets.secretboxencryptionsecret');
   const cbc = values.has('secrets.aescbcencryptionsecret');
-  if (box === cbc) {
-    problems.push(
-      `secrets: want exactly one of secretboxencryptionsecret and aescbcencryptionsecret, found ${box ? 'both' : 'neither'}`,
-    );
-  }
   const pem = (path: string): string => {
     try {
       return base64ToPem(get(path), where(path));
@@ -101,6 +79,36 @@ export function parseSecretsBundle(text: string, source = 'secrets bundle'): Sec
   if (problems.length === 0) problems.push(...checkBundleCertificates(bundle));
   if (problems.length > 0) throw new SecretsBundleError(source, problems);
   return bundle;
+}
+
+/** Form checks of the scalar fields: tokens, 32-byte secrets, one encryption secret. */
+function checkValues(values: Values): string[] {
+  const problems: string[] = [];
+  const get = (path: string): string => values.get(path)?.value ?? '';
+  const where = (path: string): string => values.get(path)?.where ?? path;
+  for (const path of ['secrets.bootstraptoken', 'trustdinfo.token']) {
+    if (!TokenPattern.test(get(path))) {
+      problems.push(`${where(path)}: ${preview(get(path))} is not a token of the form [a-z0-9]{6}.[a-z0-9]{16}`);
+    }
+  }
+  const secrets = [
+    'cluster.id',
+    'cluster.secret',
+    'secrets.secretboxencryptionsecret',
+    'secrets.aescbcencryptionsecret',
+  ];
+  for (const path of secrets) {
+    if (values.has(path) && !isBase64Of32Bytes(get(path))) {
+      problems.push(`${where(path)}: ${preview(get(path))} is not base64 of 32 bytes`);
+    }
+  }
+  const box = values.has('secrets.secretboxencryptionsecret');
+  if (box === values.has('secrets.aescbcencryptionsecret')) {
+    problems.push(
+      `secrets: want exactly one of secretboxencryptionsecret and aescbcencryptionsecret, found ${box ? 'both' : 'neither'}`,
+    );
+  }
+  return problems;
 }
 
 interface WalkContext {
