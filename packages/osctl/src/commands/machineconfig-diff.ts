@@ -12,11 +12,11 @@ export function machineconfigDiffCommand(io: Io): Command {
   return new Command('diff')
     .summary('compare two machine configs, or print the patch between them')
     .description(
-      'Print a unified diff of two machine configs, document by document: documents are matched by\n' +
+      'Print a unified diff of two machine configs, document by document: documents are matched by ' +
         'apiVersion, kind and name (not by position), and added or removed documents are shown whole.\n\n' +
-        'With --patch, print instead the smallest strategic merge patch that turns OLD into NEW (empty\n' +
-        'when they hold the same data); "osctl mc patch OLD -p @that-patch" gives NEW back. Lists that\n' +
-        'cannot be changed by appending, or by merge key, are replaced with "- $patch: replace", which\n' +
+        'With --patch, print instead the smallest strategic merge patch that turns OLD into NEW (empty ' +
+        'when they hold the same data); "osctl mc patch OLD -p @that-patch" gives NEW back. Lists that ' +
+        'cannot be changed by appending, or by merge key, are replaced with "- $patch: replace", which ' +
         'Bronze reads and talosctl does not.\n\n' +
         'Exits 0 whether or not the configs differ (unlike diff(1)); 1 when a file cannot be read or parsed.',
     )

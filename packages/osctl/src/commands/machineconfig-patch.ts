@@ -5,7 +5,7 @@ import { type Io, UsageError } from '../io.ts';
 import { readConfigFile } from './machineconfig-read.ts';
 
 interface PatchOptions {
-  patch: string[];
+  patch?: string[];
   output?: string;
   force?: boolean;
 }
@@ -15,16 +15,16 @@ export function machineconfigPatchCommand(io: Io): Command {
     .summary('apply patches to a machine config file')
     .description(
       'Apply one or more patches to a machine config and print the result, or write it with -o.\n\n' +
-        'A patch is given as @FILE, as a file name, or inline (YAML or JSON). A mapping is a strategic\n' +
-        'merge patch (one or more documents, merged by apiVersion, kind and name; maps merge, most\n' +
-        'lists append, network interfaces merge by interface or deviceSelector, VLANs by vlanId;\n' +
-        '"$patch: delete" removes a document, a key or a list element). A list is an RFC 6902 JSON\n' +
-        'patch, which needs a single-document config. Patches apply in the order given.\n' +
-        'Comments and key order survive. Nothing is written when a patch fails, and -o refuses to\n' +
+        'A patch is given as @FILE, as a file name, or inline (YAML or JSON). A mapping is a strategic ' +
+        'merge patch (one or more documents, merged by apiVersion, kind and name; maps merge, most ' +
+        'lists append, network interfaces merge by interface or deviceSelector, VLANs by vlanId; ' +
+        '"$patch: delete" removes a document, a key or a list element). A list is an RFC 6902 JSON ' +
+        'patch, which needs a single-document config. Patches apply in the order given. ' +
+        'Comments and key order survive. Nothing is written when a patch fails, and -o refuses to ' +
         'replace an existing file without --force. The output is written with mode 0600 (it holds keys).',
     )
     .argument('<file>', 'machine config to patch')
-    .option('-p, --patch <patch>', 'a patch: @file.yaml, a file name, or inline YAML/JSON (repeatable)', collect, [])
+    .option('-p, --patch <patch>', 'a patch: @file.yaml, a file name, or inline YAML/JSON (repeatable)', collect)
     .option('-o, --output <file>', 'write the patched config to this file instead of standard output')
     .option('--force', 'replace the output file if it exists')
     .addHelpText(
@@ -35,9 +35,10 @@ export function machineconfigPatchCommand(io: Io): Command {
         "  osctl mc patch cp.yaml -p 'machine: {network: {hostname: cp1}}'",
     )
     .action(async (file: string, opts: PatchOptions) => {
-      if (opts.patch.length === 0) throw new UsageError('no patch given: pass -p @patch.yaml (or an inline patch)');
+      const patches = opts.patch ?? [];
+      if (patches.length === 0) throw new UsageError('no patch given: pass -p @patch.yaml (or an inline patch)');
       const text = await readConfigFile(io, file);
-      const patched = await applyPatches(text, opts.patch, { cwd: io.cwd, source: file });
+      const patched = await applyPatches(text, patches, { cwd: io.cwd, source: file });
       if (opts.output === undefined) {
         io.out(patched);
         return;
@@ -49,6 +50,6 @@ export function machineconfigPatchCommand(io: Io): Command {
     });
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }

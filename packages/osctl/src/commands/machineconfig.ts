@@ -9,7 +9,7 @@ export function machineconfigCommand(io: Io): Command {
     .alias('mc')
     .summary('patch and diff machine configs offline')
     .description(
-      'Work on machine config files without a node: apply patches to a config, compare two\n' +
+      'Work on machine config files without a node: apply patches to a config, compare two ' +
         'configs document by document, or compute the patch that turns one into the other.',
     )
     .helpGroup(Group.Config)
