@@ -19,7 +19,7 @@ export type IssueCode =
   | 'deprecated'
   | 'mode';
 
-/** Which document an issue is about: its position in the file and what it is. */
+/** Which document an issue is about: its position in the file and what it is ('' when unknown). */
 export interface DocumentRef {
   readonly index: number;
   readonly kind: string;
@@ -81,13 +81,13 @@ export function formatIssue(issue: ConfigIssue, opts: { severity?: 'error' | 'wa
   const where =
     issue.line === undefined ? issue.source : `${issue.source}:${String(issue.line)}:${String(issue.column ?? 1)}`;
   const severity = opts.severity === undefined ? '' : ` ${opts.severity}:`;
-  const doc =
-    issue.document === undefined ? '' : ` [document ${String(issue.document.index)} ${docLabel(issue.document)}]`;
+  const doc = issue.document === undefined ? '' : ` [${docLabel(issue.document)}]`;
   const path = issue.path === '' ? '' : ` ${issue.path}:`;
   const value = issue.value === undefined ? '' : ` (value ${issue.value})`;
   return `${where}:${severity}${doc}${path} ${issue.message}${value}`;
 }
 
 function docLabel(ref: DocumentRef): string {
-  return ref.name === undefined ? ref.kind : `${ref.kind}/${ref.name}`;
+  const what = ref.name === undefined ? ref.kind : `${ref.kind}/${ref.name}`;
+  return what === '' ? `document ${String(ref.index)}` : `document ${String(ref.index)} ${what}`;
 }

@@ -1,11 +1,11 @@
 // Loading a machine config from text: yaml syntax, document identity, strict schema decoding.
 // Bad input is a value (`errors`), never a throw.
-import { Composer, type Document, LineCounter, type Node, Parser, isMap, isScalar } from 'yaml';
+import { Composer, type Document, LineCounter, type Node, Parser, type YAMLError, isMap, isScalar } from 'yaml';
 import { ConfigBundle } from './bundle.ts';
 import { type ConfigDocument, V1Alpha1Kind, documentKey } from './document.ts';
 import { type ConfigIssue, describeValue } from './issue.ts';
 import { type KindRegistry, configKinds } from './kinds/registry.ts';
-import { IssueCollector } from './schema/collector.ts';
+import { type IssueAt, IssueCollector } from './schema/collector.ts';
 import { decodeNode } from './schema/decode.ts';
 import type { SchemaNode } from './schema/builder.ts';
 import { v1alpha1Schema } from './v1alpha1/config.ts';
@@ -34,21 +34,9 @@ export function loadConfig(text: string, opts: LoadOptions = {}): LoadResult {
   const documents: ConfigDocument[] = [];
   const seen = new Map<string, ConfigDocument>();
   yamlDocs.forEach((yaml, index) => {
-    out.document = { index, kind: '?' };
-    for (const e of yaml.errors)
-      out.add('fatal', {
-        code: 'yaml-syntax',
-        path: [],
-        at: { range: [e.pos[0], e.pos[1], e.pos[1]] },
-        message: e.message,
-      });
-    for (const w of yaml.warnings)
-      out.add('warning', {
-        code: 'yaml-syntax',
-        path: [],
-        at: { range: [w.pos[0], w.pos[1], w.pos[1]] },
-        message: w.message,
-      });
+    out.document = { index, kind: '' };
+    for (const e of yaml.errors) out.add('fatal', syntaxIssue(text, e));
+    for (const w of yaml.warnings) out.add('warning', syntaxIssue(text, w));
     if (yaml.errors.length > 0 || yaml.contents === null) return;
     const doc = loadDocument(yaml, { index, source, lines, kinds, out });
     if (doc === undefined) return;
@@ -76,6 +64,19 @@ export function loadConfig(text: string, opts: LoadOptions = {}): LoadResult {
     config: new ConfigBundle({ source, text, documents, tokens, lines }),
     errors: [],
     warnings: out.warnings,
+  };
+}
+
+/** A yaml parser error as an issue: lowercase message, the offending text as the value. */
+function syntaxIssue(text: string, e: YAMLError): IssueAt {
+  const snippet = text.slice(e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)).split('\n')[0] ?? '';
+  const message = `invalid YAML: ${e.message.charAt(0).toLowerCase()}${e.message.slice(1)}`;
+  return {
+    code: 'yaml-syntax',
+    path: [],
+    at: { range: [e.pos[0], e.pos[1], e.pos[1]] },
+    message,
+    ...(snippet.trim() === '' ? {} : { value: describeValue(snippet) }),
   };
 }
 
