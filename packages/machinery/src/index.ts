@@ -200,3 +200,13 @@ export {
 } from './api/routing-metadata.ts';
 export type { CallRoute } from './api/routing-metadata.ts';
 export { secretsBundleFromControlPlaneConfig } from './secrets/bundle-from-config.ts';
+export {
+  AuthzRole,
+  AuthzRules,
+  FallbackRoles,
+  authorize,
+  assertAuthorized,
+  authzRuleOf,
+  canReadSensitive,
+} from './api/authz-rules.ts';
+export type { AuthzRule, AuthzDecision, AuthorizeOptions } from './api/authz-rules.ts';
