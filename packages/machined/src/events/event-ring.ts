@@ -2,7 +2,7 @@
 // since an id or by age, and followed live. Publishing never waits: a subscriber only holds a
 // cursor, and one that falls more than `maxLag` events behind gets EventsLaggedError (naming the
 // last id it saw, so it can resubscribe with `sinceId`) instead of slowing anyone down.
-import { waitForChange, type Waiters } from '../log/waiters.ts';
+import { wakeAll, waitForChange, type Waiters } from '../log/waiters.ts';
 import { EventQueryError, EventsLaggedError } from './event-errors.ts';
 import type { EventPublisher, RuntimeEvent, RuntimeEventPayload } from './runtime-event.ts';
 import { UlidFactory, isUlid } from './ulid.ts';
@@ -64,8 +64,7 @@ export class EventRing implements EventPublisher {
     const event: RuntimeEvent = { id: this.#ids.next(), time, actorId: options.actorId ?? '', payload };
     this.#buf[this.#next % this.capacity] = event;
     this.#next++;
-    for (const wake of this.#waiters) wake();
-    this.#waiters.clear();
+    wakeAll(this.#waiters);
     return event;
   }
 

@@ -4,7 +4,7 @@
 // `tail` copies, and followers keep only a cursor (a line number), so a slow or vanished follower
 // costs nothing but lines it misses once they fall out of the ring.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { waitForChange, type Waiters } from './waiters.ts';
+import { wakeAll, waitForChange, type Waiters } from './waiters.ts';
 
 export interface LogRingOptions {
   /** Budget for stored bytes (compressed chunks plus the open chunk); 1 MiB unless told. */
@@ -90,8 +90,7 @@ export class LogRing {
     this.#open.push(l);
     this.#openBytes += Buffer.byteLength(l) + 1;
     if (this.#openBytes >= this.#chunkBytes) this.#seal();
-    for (const wake of this.#waiters) wake();
-    this.#waiters.clear();
+    wakeAll(this.#waiters);
   }
 
   /** The last `n` readable lines, oldest first. */
@@ -139,8 +138,7 @@ export class LogRing {
   /** Ends every follower; later writes are ignored. */
   close(): void {
     this.#closed = true;
-    for (const wake of this.#waiters) wake();
-    this.#waiters.clear();
+    wakeAll(this.#waiters);
   }
 
   stats(): LogRingStats {
