@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { defineResource, DefinitionRegistry } from './definition.ts';
-import { compileJsonPath } from './json-path.ts';
+import { compileJsonPath, formatColumnValue } from './json-path.ts';
+import { singular } from './type-names.ts';
 
 test('compileJsonPath reports a malformed path with its offset', () => {
   const bad = compileJsonPath('{.spec..x}');
@@ -30,6 +31,26 @@ test('compileJsonPath reads fields, indexes and quoted keys', () => {
   assert.equal(get('{.toString}', v), undefined, 'inherited properties are not fields');
 });
 
+test('compileJsonPath takes every element with [*] and [:]', () => {
+  const c = compileJsonPath('{.items[*].names[:]}');
+  assert.ok('getter' in c && c.multiple);
+  assert.deepEqual(c.getter({ items: [{ names: ['a', 'b'] }, { other: 1 }, { names: ['c'] }] }), ['a', 'b', 'c']);
+  assert.equal(formatColumnValue(c.getter({ items: [{ names: ['a', 'b'] }] }), { multiple: true }), 'a b');
+  assert.equal(formatColumnValue(['a', 'b']), '["a","b"]', 'a list without [*] prints as JSON');
+});
+
+test('singular names follow the English endings of Talos types', () => {
+  const cases: [string, string][] = [
+    ['MachineStatuses', 'MachineStatus'],
+    ['AddressSpecs', 'AddressSpec'],
+    ['Addresses', 'Address'],
+    ['Policies', 'Policy'],
+    ['Bootstraps', 'Bootstrap'],
+    ['Boxes', 'Box'],
+  ];
+  for (const [plural, one] of cases) assert.equal(singular(plural), one);
+});
+
 test('compileJsonPath finds any field path in any object (property)', () => {
   const key = fc.stringMatching(/^[a-z_][a-z0-9_]{0,8}$/);
   fc.assert(
@@ -44,10 +65,14 @@ test('compileJsonPath finds any field path in any object (property)', () => {
 });
 
 test('defineResource refuses a type not in plural.group form and a bad column path', () => {
+  const bad = (type: string) => () => defineResource({ type, defaultNamespace: 'runtime', empty: () => ({}) });
   assert.throws(
-    () => defineResource({ type: 'machinestatus', defaultNamespace: 'runtime', empty: () => ({}) }),
-    /plural\.group form/,
+    bad('MachineStatuses'),
+    /"MachineStatuses": it has no group suffix \(like MachineStatuses.runtime.talos.dev\)/,
   );
+  assert.throws(bad('machinestatuses.runtime.talos.dev'), /should be CamelCase/);
+  assert.throws(bad('Machine_Statuses.runtime.talos.dev'), /is not CamelCase letters and digits/);
+  assert.throws(bad('MachineStatuses.Runtime'), /suffix "Runtime" is not lower-case dotted words/);
   assert.throws(
     () =>
       defineResource({
@@ -77,7 +102,22 @@ test('a definition carries aliases, columns and sensitivity, and the registry fi
     sensitive: true,
     empty: () => ({}),
   });
-  assert.deepEqual(MachineStatus.definition.aliases, ['machinestatus', 'ms', 'machinestatuses']);
+  assert.equal(MachineStatus.definition.displayType, 'MachineStatus');
+  assert.equal(MachineStatus.definition.id, 'machinestatuses.runtime.talos.dev');
+  assert.deepEqual(MachineStatus.definition.aliases, ['machinestatus', 'ms']);
+  assert.deepEqual(MachineStatus.definition.allAliases, [
+    'machinestatuses',
+    'machinestatuses.runtime',
+    'machinestatuses.runtime.talos',
+    'machinestatus',
+    'ms',
+  ]);
+  const NodeAddress = defineResource({
+    type: 'NodeAddresses.net.talos.dev',
+    defaultNamespace: 'network',
+    empty: () => ({}),
+  });
+  assert.deepEqual(NodeAddress.definition.aliases, ['nodeaddress', 'na', 'nas']);
   assert.equal(Secret.definition.sensitive, true);
   const r = MachineStatus.make('machine');
   assert.deepEqual(r.metadata.namespace, 'runtime');
@@ -86,6 +126,8 @@ test('a definition carries aliases, columns and sensitivity, and the registry fi
   reg.register(MachineStatus);
   reg.register(Secret);
   assert.equal(reg.lookup('MS')?.type, MachineStatus.type);
+  assert.equal(reg.lookup('machinestatuses.runtime')?.type, MachineStatus.type);
+  assert.equal(reg.lookup('secret')?.type, Secret.type);
   assert.equal(reg.lookup('machinestatuses.runtime.talos.dev')?.type, MachineStatus.type);
   assert.equal(reg.lookup('nope'), undefined);
   assert.deepEqual(

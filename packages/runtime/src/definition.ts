@@ -1,11 +1,12 @@
 // Resource definitions: what `osctl get rd` lists, and the typed handle controllers use to read and
 // write one resource type.
-import { compileJsonPath, formatColumnValue, type Getter } from './json-path.ts';
+import { compileJsonPath, formatColumnValue } from './json-path.ts';
 import { newResource, type Kind, type NewResourceOptions, type Pointer, type Resource } from './resource.ts';
+import { typeNameFault, typeNames } from './type-names.ts';
 
 export interface PrintColumn {
   readonly name: string;
-  /** A JSONPath-like path into the spec, such as `{.hostname}`. */
+  /** A JSONPath-like path into the spec, such as `{.hostname}` or `{.aliases[:]}`. */
   readonly jsonPath: string;
 }
 
@@ -13,8 +14,14 @@ export interface PrintColumn {
 export interface ResourceDefinition {
   /** Talos's plural.group form, such as `MachineStatuses.runtime.talos.dev`. */
   readonly type: string;
-  /** The short names `get` accepts, lower-cased. */
+  /** The id of its ResourceDefinition resource: the type in lower case. */
+  readonly id: string;
+  /** The singular name, such as `MachineStatus`. */
+  readonly displayType: string;
+  /** The short names shown to people, lower-cased. */
   readonly aliases: readonly string[];
+  /** Every name `get` accepts (plural, plural with partial suffixes, aliases), lower-cased. */
+  readonly allAliases: readonly string[];
   readonly defaultNamespace: string;
   readonly printColumns: readonly PrintColumn[];
   /** Sensitive resources are readable only with the admin role. */
@@ -27,6 +34,8 @@ export interface DefineResourceOptions<S> {
   /** The spec of a resource that does not exist yet (what `modify` starts from). */
   empty: () => S;
   aliases?: readonly string[];
+  /** The singular name when the English rules get it wrong (default: derived from the type). */
+  displayType?: string;
   printColumns?: readonly PrintColumn[];
   sensitive?: boolean;
 }
@@ -47,24 +56,27 @@ export interface ResourceType<S> {
 
 /** Defines a resource type; a malformed type name or column path throws (definitions are code). */
 export function defineResource<S>(options: DefineResourceOptions<S>): ResourceType<S> {
-  if (!/^[A-Za-z][A-Za-z0-9]*(\.[a-z0-9-]+)+$/.test(options.type)) {
-    throw new Error(
-      `resource type ${JSON.stringify(options.type)} is not in plural.group form (like MachineStatuses.runtime.talos.dev)`,
-    );
-  }
-  const getters: Getter[] = (options.printColumns ?? []).map((c) => {
+  const fault = typeNameFault(options.type);
+  if (fault !== undefined) throw new Error(`resource type ${JSON.stringify(options.type)}: ${fault}`);
+  const getters: ((spec: unknown) => string)[] = (options.printColumns ?? []).map((c) => {
     const compiled = compileJsonPath(c.jsonPath);
     if ('error' in compiled) {
       const e = compiled.error;
       throw new Error(`resource ${options.type}: column ${c.name}: path ${e.path} at offset ${e.offset}: ${e.message}`);
     }
-    return compiled.getter;
+    const { getter, multiple } = compiled;
+    return (spec) => formatColumnValue(getter(spec), { multiple });
   });
-  const first = options.type.split('.')[0] ?? options.type;
-  const aliases = [...new Set([...(options.aliases ?? []).map((a) => a.toLowerCase()), first.toLowerCase()])];
+  const names = typeNames(options.type, {
+    aliases: (options.aliases ?? []).map((a) => a.toLowerCase()),
+    ...(options.displayType === undefined ? {} : { displayType: options.displayType }),
+  });
   const definition: ResourceDefinition = Object.freeze({
     type: options.type,
-    aliases: Object.freeze(aliases),
+    id: options.type.toLowerCase(),
+    displayType: names.displayType,
+    aliases: Object.freeze(names.aliases),
+    allAliases: Object.freeze(names.allAliases),
     defaultNamespace: options.defaultNamespace,
     printColumns: Object.freeze([...(options.printColumns ?? [])]),
     sensitive: options.sensitive ?? false,
@@ -77,11 +89,11 @@ export function defineResource<S>(options: DefineResourceOptions<S>): ResourceTy
     kind,
     pointer: (id, namespace) => ({ ...kind(namespace), id }),
     make: (id, spec, opts = {}) => newResource({ ...kind(opts.namespace), id }, spec ?? options.empty(), opts),
-    columns: (res) => getters.map((g) => formatColumnValue(g(res.spec))),
+    columns: (res) => getters.map((g) => g(res.spec)),
   };
 }
 
-/** Every definition a node knows, looked up by type or alias (case-insensitive). */
+/** Every definition a node knows, looked up by type or any alias (case-insensitive). */
 export class DefinitionRegistry {
   readonly #byName = new Map<string, ResourceDefinition>();
   readonly #all = new Map<string, ResourceDefinition>();
@@ -90,9 +102,9 @@ export class DefinitionRegistry {
     const d = 'definition' in def ? def.definition : def;
     if (this.#all.has(d.type)) throw new Error(`resource type ${d.type} is already registered`);
     this.#all.set(d.type, d);
-    this.#byName.set(d.type.toLowerCase(), d);
+    this.#byName.set(d.id, d);
     // An alias two types share stays with the first; the full type name always works.
-    for (const name of d.aliases) if (!this.#byName.has(name)) this.#byName.set(name, d);
+    for (const name of d.allAliases) if (!this.#byName.has(name)) this.#byName.set(name, d);
   }
 
   lookup(nameOrAlias: string): ResourceDefinition | undefined {

@@ -52,3 +52,6 @@ export { dependencyGraph, toDot } from './dependency-graph.ts';
 export type { DependencyGraph, DependencyEdge, EdgeType } from './dependency-graph.ts';
 export { startHarness, eventually } from './harness.ts';
 export type { Harness, HarnessOptions, EventuallyOptions } from './harness.ts';
+export { publishMeta, definitionSpec, ResourceDefinitions, Namespaces, MetaNamespace } from './meta.ts';
+export type { ResourceDefinitionSpec, NamespaceSpec } from './meta.ts';
+export { singular } from './type-names.ts';
