@@ -31,13 +31,18 @@ export function checkCluster(found: Findings, doc: number, cfg: V1Alpha1Config):
   reportPair(found, { doc, path: ['cluster', 'ca'] }, c.ca, {
     what: 'the Kubernetes CA (cluster.ca)',
     requireKey: cp,
-    keyUnexpected: worker,
+    keyForbidden: !cp,
     expectCA: true,
   });
   if (cp) checkControlPlaneSecrets(found, doc, c);
   if (worker) checkWorkerSecrets(found, doc, c);
+  if (!cp && c.etcd !== undefined)
+    found.error(doc, ['cluster', 'etcd'], 'etcd settings are allowed only on control-plane nodes: remove them', {
+      code: 'conflict',
+    });
   checkNetwork(found, doc, c);
   checkManifests(found, doc, c);
+  checkDiscovery(found, doc, c);
   if (c.allowSchedulingOnMasters !== undefined)
     found.warn(
       doc,
@@ -96,7 +101,6 @@ function checkWorkerSecrets(found: Findings, doc: number, c: Cluster): void {
   const leaked: [string[], string | undefined][] = [
     [['cluster', 'aggregatorCA', 'key'], c.aggregatorCA?.key],
     [['cluster', 'serviceAccount', 'key'], c.serviceAccount?.key],
-    [['cluster', 'etcd', 'ca', 'key'], c.etcd?.ca?.key],
     [['cluster', 'secretboxEncryptionSecret'], c.secretboxEncryptionSecret],
   ];
   for (const [path, value] of leaked) {
@@ -131,7 +135,9 @@ function checkNetwork(found: Findings, doc: number, c: Cluster): void {
       code: 'missing-field',
     });
   if (cni?.name !== undefined && cni.name !== 'custom' && (cni.urls?.length ?? 0) > 0)
-    found.warn(doc, ['cluster', 'network', 'cni', 'urls'], `urls are used only with the custom CNI, not ${cni.name}`);
+    found.error(doc, ['cluster', 'network', 'cni', 'urls'], `urls are used only with the custom CNI, not ${cni.name}`, {
+      code: 'conflict',
+    });
 }
 
 function checkManifests(found: Findings, doc: number, c: Cluster): void {
@@ -145,4 +151,33 @@ function checkManifests(found: Findings, doc: number, c: Cluster): void {
       });
     else names.add(m.name);
   });
+}
+
+function checkDiscovery(found: Findings, doc: number, c: Cluster): void {
+  const d = c.discovery;
+  if (d?.enabled === true && d.registries?.service?.disabled !== true) {
+    for (const field of ['id', 'secret'] as const) {
+      if ((c[field] ?? '') === '')
+        found.error(doc, ['cluster'], `the discovery service needs cluster.${field}; osctl gen secrets creates one`, {
+          code: 'missing-field',
+        });
+    }
+    const endpoint = d.registries?.service?.endpoint;
+    if (endpoint !== undefined && URL.canParse(endpoint) && !['', '/'].includes(new URL(endpoint).pathname))
+      found.error(
+        doc,
+        ['cluster', 'discovery', 'registries', 'service', 'endpoint'],
+        'the discovery service endpoint takes no path',
+      );
+  }
+  const ecp = c.externalCloudProvider;
+  if (ecp !== undefined && ecp.enabled !== true && (ecp.manifests?.length ?? 0) > 0)
+    found.error(
+      doc,
+      ['cluster', 'externalCloudProvider', 'manifests'],
+      'manifests are given but the external cloud provider is not enabled',
+      {
+        code: 'conflict',
+      },
+    );
 }

@@ -1,11 +1,16 @@
 // Checks of machine.* that a schema cannot express: required secrets per machine type, install
-// disk per mode, network devices, files, features that depend on each other.
+// disk per mode, files, features that depend on each other.
 import type { V1Alpha1Config } from '../v1alpha1/config.ts';
 import type { Findings } from './findings.ts';
 import type { ValidationMode } from './mode.ts';
+import { checkNetwork } from './network-rules.ts';
 import { reportPair } from './pair-rule.ts';
 
 type Machine = NonNullable<V1Alpha1Config['machine']>;
+
+export function isControlPlaneType(type: string | undefined): boolean {
+  return type === 'controlplane' || type === 'init';
+}
 
 export function checkMachine(found: Findings, doc: number, cfg: V1Alpha1Config, mode: ValidationMode): void {
   const m = cfg.machine;
@@ -13,31 +18,41 @@ export function checkMachine(found: Findings, doc: number, cfg: V1Alpha1Config, 
     found.error(doc, [], 'the v1alpha1 document needs a machine section', { code: 'missing-field' });
     return;
   }
-  const controlPlane = m.type === 'controlplane' || m.type === 'init';
+  if (cfg.persist === false) found.error(doc, ['persist'], 'persist must be true (or left out)');
   if (m.type === undefined)
     found.error(doc, ['machine'], 'machine.type is required: controlplane or worker', { code: 'missing-field' });
-  if (m.type === 'init')
-    found.warn(doc, ['machine', 'type'], 'the init type is deprecated: use controlplane', { code: 'deprecated' });
+  if (m.type === 'init' || m.type === 'join') {
+    const now = m.type === 'init' ? 'controlplane' : 'worker';
+    found.warn(doc, ['machine', 'type'], `the ${m.type} type is deprecated: use ${now}`, { code: 'deprecated' });
+  }
   if (m.token === undefined || m.token === '')
     found.error(doc, ['machine'], 'machine.token (the trustd join token) is required; osctl gen secrets creates one', {
       code: 'missing-field',
     });
+  checkCAs(found, doc, m);
+  checkInstall(found, doc, m, mode);
+  checkNetwork(found, doc, { machine: m, cfg, mode });
+  checkHost(found, doc, m, mode);
+  checkFeatures(found, doc, m);
+}
+
+function checkCAs(found: Findings, doc: number, m: Machine): void {
+  const controlPlane = isControlPlaneType(m.type);
+  const accepted = m.acceptedCAs ?? [];
   reportPair(found, { doc, path: ['machine', 'ca'] }, m.ca, {
     what: 'the OS CA (machine.ca)',
     requireKey: controlPlane,
-    keyUnexpected: m.type === 'worker' || m.type === 'join',
+    requireCrt: controlPlane || accepted.length === 0,
+    keyForbidden: !controlPlane,
     expectCA: true,
   });
-  m.acceptedCAs?.forEach((c, i) => {
+  accepted.forEach((c, i) => {
     reportPair(found, { doc, path: ['machine', 'acceptedCAs', i] }, c, {
       what: 'an accepted OS CA',
       requireKey: false,
       expectCA: true,
     });
   });
-  checkInstall(found, doc, m, mode);
-  checkNetwork(found, doc, m, mode);
-  checkHost(found, doc, m, cfg, mode);
 }
 
 function checkInstall(found: Findings, doc: number, m: Machine, mode: ValidationMode): void {
@@ -57,93 +72,118 @@ function checkInstall(found: Findings, doc: number, m: Machine, mode: Validation
     found.warn(
       doc,
       ['machine', 'install', 'diskSelector'],
-      'both disk and diskSelector are set: disk wins, the selector is ignored',
+      'both disk and diskSelector are set: the selector is ignored',
     );
-  if (install?.extensions !== undefined && install.extensions.length > 0)
+  if ((install?.extraKernelArgs?.length ?? 0) > 0 && install?.grubUseUKICmdline === true)
+    found.error(
+      doc,
+      ['machine', 'install', 'extraKernelArgs'],
+      'extraKernelArgs cannot be used with grubUseUKICmdline',
+      {
+        code: 'conflict',
+      },
+    );
+  const images = new Set<string>();
+  install?.extensions?.forEach((e, i) => {
+    if (e.image !== undefined && images.has(e.image))
+      found.error(doc, ['machine', 'install', 'extensions', i, 'image'], 'this system extension is listed twice', {
+        code: 'conflict',
+      });
+    if (e.image !== undefined) images.add(e.image);
+  });
+  if ((install?.extensions?.length ?? 0) > 0)
     found.warn(
       doc,
       ['machine', 'install', 'extensions'],
       'install extensions are deprecated: build them into the installer image',
-      { code: 'deprecated' },
+      {
+        code: 'deprecated',
+      },
     );
 }
 
-function checkNetwork(found: Findings, doc: number, m: Machine, mode: ValidationMode): void {
-  const names = new Map<string, number>();
-  m.network?.interfaces?.forEach((dev, i) => {
-    const path = ['machine', 'network', 'interfaces', i];
-    const hasName = dev.interface !== undefined && dev.interface !== '';
-    if (hasName === (dev.deviceSelector !== undefined))
-      found.error(doc, path, 'a network device needs exactly one of interface or deviceSelector', {
-        code: 'missing-field',
-      });
-    if (dev.interface !== undefined && dev.interface !== '') {
-      const first = names.get(dev.interface);
-      if (first !== undefined)
-        found.error(
-          doc,
-          [...path, 'interface'],
-          `interface ${dev.interface} is configured twice (also at interfaces[${String(first)}]): merge the two entries`,
-          { code: 'conflict' },
-        );
-      else names.set(dev.interface, i);
-    }
-    if (dev.cidr !== undefined)
-      found.warn(doc, [...path, 'cidr'], 'cidr is deprecated: use addresses', { code: 'deprecated' });
-    const ids = new Set<number>();
-    dev.vlans?.forEach((v, j) => {
-      if (v.vlanId === undefined)
-        found.error(doc, [...path, 'vlans', j], 'a VLAN needs a vlanId (1-4094)', { code: 'missing-field' });
-      else if (ids.has(v.vlanId))
-        found.error(doc, [...path, 'vlans', j, 'vlanId'], 'this VLAN id is used twice on the device', {
-          code: 'conflict',
-        });
-      else ids.add(v.vlanId);
-    });
-    if (dev.bond !== undefined && dev.bridge !== undefined)
-      found.error(doc, path, 'a device cannot be both a bond and a bridge', { code: 'conflict' });
-  });
-  if (mode === 'container' && (m.network?.interfaces?.length ?? 0) > 0)
-    found.warn(
-      doc,
-      ['machine', 'network', 'interfaces'],
-      'in container mode the container runtime owns the network interfaces: these settings are ignored',
-      { code: 'mode' },
-    );
-}
-
-function checkHost(found: Findings, doc: number, m: Machine, cfg: V1Alpha1Config, mode: ValidationMode): void {
+function checkHost(found: Findings, doc: number, m: Machine, mode: ValidationMode): void {
   m.files?.forEach((f, i) => {
     if (f.op === 'create' && f.path !== undefined && !f.path.startsWith('/var/'))
-      found.error(
-        doc,
-        ['machine', 'files', i, 'path'],
-        'files can be created only under /var (the rest of the root filesystem is read-only)',
-      );
+      found.error(doc, ['machine', 'files', i, 'path'], 'files can be created only under /var (the rest is read-only)');
     if (f.path === undefined)
       found.error(doc, ['machine', 'files', i], 'a file needs a path', { code: 'missing-field' });
   });
+  if (m.files !== undefined && m.files.length > 0)
+    found.warn(
+      doc,
+      ['machine', 'files'],
+      'machine.files is deprecated: use EtcFileConfig or CRICustomizationConfig documents',
+      {
+        code: 'deprecated',
+      },
+    );
+  if (m.baseRuntimeSpecOverrides !== undefined)
+    found.warn(doc, ['machine', 'baseRuntimeSpecOverrides'], 'deprecated: use a CRIBaseRuntimeSpecConfig document', {
+      code: 'deprecated',
+    });
   if (m.time?.disabled === true && (m.time.servers?.length ?? 0) > 0)
     found.warn(doc, ['machine', 'time', 'servers'], 'time sync is disabled, so these servers are not used');
-  for (const part of ['state', 'ephemeral'] as const) {
-    const enc = m.systemDiskEncryption?.[part];
-    if (enc !== undefined && (enc.keys?.length ?? 0) === 0)
-      found.error(
-        doc,
-        ['machine', 'systemDiskEncryption', part],
-        'disk encryption needs at least one key (static, nodeID, kms or tpm)',
-        { code: 'missing-field' },
-      );
-  }
+  for (const part of ['state', 'ephemeral'] as const) checkEncryption(found, doc, m, part);
   if (mode === 'container' && m.systemDiskEncryption !== undefined)
     found.warn(doc, ['machine', 'systemDiskEncryption'], 'disk encryption has no effect in container mode', {
       code: 'mode',
     });
-  if (m.network?.kubespan?.enabled === true && cfg.cluster?.discovery?.enabled !== true)
+  for (const [key, value] of Object.entries(m.nodeTaints ?? {})) {
+    if (!/^[^:]*:(NoSchedule|PreferNoSchedule|NoExecute)$/.test(value))
+      found.error(
+        doc,
+        ['machine', 'nodeTaints', key],
+        'a taint is written VALUE:EFFECT (or :EFFECT), the effect being NoSchedule, PreferNoSchedule or NoExecute',
+      );
+  }
+}
+
+function checkEncryption(found: Findings, doc: number, m: Machine, part: 'state' | 'ephemeral'): void {
+  const enc = m.systemDiskEncryption?.[part];
+  if (enc === undefined) return;
+  const path = ['machine', 'systemDiskEncryption', part];
+  if ((enc.keys?.length ?? 0) === 0)
+    found.error(doc, path, 'disk encryption needs at least one key (static, nodeID, kms or tpm)', {
+      code: 'missing-field',
+    });
+  const slots = new Set<number>();
+  enc.keys?.forEach((k, i) => {
+    const slot = k.slot ?? 0;
+    if (slots.has(slot))
+      found.error(doc, [...path, 'keys', i, 'slot'], `key slot ${String(slot)} is used twice`, { code: 'conflict' });
+    slots.add(slot);
+    if (k.static === undefined && k.nodeID === undefined && k.kms === undefined && k.tpm === undefined)
+      found.error(doc, [...path, 'keys', i], 'a key needs one of static, nodeID, kms or tpm', {
+        code: 'missing-field',
+      });
+  });
+}
+
+function checkFeatures(found: Findings, doc: number, m: Machine): void {
+  const f = m.features;
+  if (f?.hostDNS?.forwardKubeDNSToHost === true && f.hostDNS.enabled !== true)
     found.error(
       doc,
-      ['machine', 'network', 'kubespan', 'enabled'],
-      'KubeSpan needs cluster discovery: set cluster.discovery.enabled: true',
-      { code: 'conflict' },
+      ['machine', 'features', 'hostDNS', 'forwardKubeDNSToHost'],
+      'forwardKubeDNSToHost needs hostDNS.enabled: true',
+      {
+        code: 'conflict',
+      },
     );
+  const access = f?.kubernetesTalosAPIAccess;
+  if (access?.enabled === true && !isControlPlaneType(m.type))
+    found.error(
+      doc,
+      ['machine', 'features', 'kubernetesTalosAPIAccess', 'enabled'],
+      'Kubernetes access to the OS API can be enabled only on control-plane nodes',
+    );
+  access?.allowedRoles?.forEach((r, i) => {
+    if (!r.startsWith('os:'))
+      found.error(
+        doc,
+        ['machine', 'features', 'kubernetesTalosAPIAccess', 'allowedRoles', i],
+        'not a role: roles look like os:reader or os:admin',
+      );
+  });
 }

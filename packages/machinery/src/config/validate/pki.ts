@@ -13,10 +13,16 @@ export interface PairRules {
   /** What the pair is, for messages: "the OS CA", "the etcd CA". */
   readonly what: string;
   readonly requireKey: boolean;
-  /** Warn when a key is present (worker configs should not carry CA keys). */
-  readonly keyUnexpected?: boolean;
+  /** Default true; false when another field can stand in (accepted CAs on workers). */
+  readonly requireCrt?: boolean;
+  /** A key must not be there (worker configs must not carry CA keys). */
+  readonly keyForbidden?: boolean;
   readonly expectCA?: boolean;
   readonly now?: Date;
+}
+
+function problem(field: 'crt' | 'key', code: PairProblem['code'], message: string): PairProblem {
+  return { field, severity: 'error', code, message };
 }
 
 function pemText(b64: string): string {
@@ -45,29 +51,20 @@ export function checkPair(pair: { crt?: string; key?: string } | undefined, rule
   const out: PairProblem[] = [];
   const crt = pair?.crt ?? '';
   const key = pair?.key ?? '';
-  if (crt === '') {
-    out.push({
-      field: 'crt',
-      severity: 'error',
-      code: 'missing-field',
-      message: `${rules.what} certificate is required; osctl gen secrets creates one`,
-    });
+  if (crt === '' && rules.requireCrt !== false) {
+    out.push(problem('crt', 'missing-field', `${rules.what} certificate is required; osctl gen secrets creates one`));
   }
   if (key === '' && rules.requireKey) {
-    out.push({
-      field: 'key',
-      severity: 'error',
-      code: 'missing-field',
-      message: `${rules.what} private key is required on control-plane nodes`,
-    });
+    out.push(problem('key', 'missing-field', `${rules.what} private key is required on control-plane nodes`));
   }
-  if (key !== '' && rules.keyUnexpected === true) {
-    out.push({
-      field: 'key',
-      severity: 'warning',
-      code: 'invalid-value',
-      message: `${rules.what} private key is present; only control-plane nodes need it, remove it from this config`,
-    });
+  if (key !== '' && rules.keyForbidden === true) {
+    out.push(
+      problem(
+        'key',
+        'invalid-value',
+        `${rules.what} private key is not allowed on worker nodes: remove it (keep key: "")`,
+      ),
+    );
   }
   let cert: X509Certificate | undefined;
   let priv: KeyObject | undefined;

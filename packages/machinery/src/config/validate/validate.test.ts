@@ -95,14 +95,70 @@ test('an expired CA and an unparsable certificate are errors', () => {
 });
 
 test('strict turns warnings into errors', () => {
-  const leaked = edited(worker, { path: ['cluster', 'ca', 'key'], value: controlPlane.v1alpha1()!.cluster!.ca!.key! });
-  const loose = validateConfig(leaked, { mode: 'metal' });
+  const old = edited(worker, { path: ['cluster', 'allowSchedulingOnMasters'], value: true });
+  const loose = validateConfig(old, { mode: 'metal' });
   assert.deepEqual(loose.errors, []);
   assert.equal(loose.warnings.length, 1);
-  assert.match(loose.warnings[0]!.message, /only control-plane nodes need it/);
-  const strict = validateConfig(leaked, { mode: 'metal', strict: true });
+  assert.match(loose.warnings[0]!.message, /allowSchedulingOnMasters is deprecated/);
+  const strict = validateConfig(old, { mode: 'metal', strict: true });
   assert.deepEqual(strict.warnings, []);
   assert.deepEqual(strict.errors, loose.warnings);
+});
+
+test('workers must not carry CA keys, shared IPs or etcd settings', () => {
+  const cpCluster = controlPlane.v1alpha1()!.cluster!;
+  const cfg = edited(
+    worker,
+    { path: ['cluster', 'ca', 'key'], value: cpCluster.ca!.key! },
+    { path: ['machine', 'network', 'interfaces'], value: [{ interface: 'eth0', vip: { ip: '10.5.0.100' } }] },
+    { path: ['cluster', 'etcd'], value: { ca: cpCluster.etcd!.ca! } },
+  );
+  assert.match(theError(cfg, 'cluster.ca.key').message, /not allowed on worker nodes/);
+  assert.match(theError(cfg, 'machine.network.interfaces[0].vip').message, /only on control-plane nodes/);
+  assert.match(theError(cfg, 'cluster.etcd').message, /only on control-plane nodes/);
+  const accepted = edited(
+    worker,
+    { path: ['machine', 'acceptedCAs'], value: [{ crt: worker.v1alpha1()!.machine!.ca!.crt! }] },
+    { path: ['machine', 'ca'], value: undefined },
+  );
+  assert.deepEqual(errorsOf(accepted), [], 'a worker may trust accepted CAs instead of machine.ca');
+});
+
+test('bonds, bridges and links that contradict each other are errors', () => {
+  const cfg = edited(controlPlane, {
+    path: ['machine', 'network', 'interfaces'],
+    value: [
+      {
+        interface: 'bond0',
+        bond: { mode: 'active-backup', interfaces: ['eth0', 'eth1'], lacpRate: 'fast', miimon: 100, updelay: 150 },
+      },
+      { interface: 'br0', bridge: { interfaces: ['eth1'] } },
+      { interface: 'eth2', vlans: [{ vlanId: 10 }, { vlanId: 10 }] },
+      { deviceSelector: {} },
+    ],
+  });
+  assert.match(theError(cfg, 'machine.network.interfaces[0].bond.lacpRate').message, /802\.3ad/);
+  assert.match(theError(cfg, 'machine.network.interfaces[0].bond.updelay').message, /multiple of miimon/);
+  assert.match(theError(cfg, 'machine.network.interfaces[1].bridge.interfaces[0]').message, /already part of bond0/);
+  assert.match(theError(cfg, 'machine.network.interfaces[2].vlans[1].vlanId').message, /used twice/);
+  assert.match(theError(cfg, 'machine.network.interfaces[3].deviceSelector').message, /matches nothing/);
+});
+
+test('features, taints and discovery that depend on other fields', () => {
+  const cfg = edited(
+    worker,
+    { path: ['machine', 'features', 'hostDNS', 'enabled'], value: false },
+    { path: ['machine', 'nodeTaints'], value: { dedicated: 'gpu' } },
+    { path: ['cluster', 'id'], value: undefined },
+  );
+  assert.match(theError(cfg, 'machine.features.hostDNS.forwardKubeDNSToHost').message, /hostDNS.enabled/);
+  assert.match(theError(cfg, 'machine.nodeTaints.dedicated').message, /VALUE:EFFECT/);
+  assert.match(theError(cfg, 'cluster').message, /discovery service needs cluster.id/);
+  const fine = edited(worker, {
+    path: ['machine', 'nodeTaints'],
+    value: { dedicated: 'gpu:NoSchedule', other: ':NoExecute' },
+  });
+  assert.deepEqual(errorsOf(fine), []);
 });
 
 test('documents that contradict the v1alpha1 fields they replace are errors', () => {
