@@ -107,3 +107,25 @@ test('-o writes the patched config with mode 0600', async (t) => {
   assert.match(await readFile(join(dir, 'w1.yaml'), 'utf8'), /hostname: w1/);
   assert.equal((await stat(join(dir, 'w1.yaml'))).mode & 0o777, 0o600);
 });
+
+test('with --force, a failing patch still leaves the existing output as it was', async (t) => {
+  const dir = await workdir(t);
+  await writeFile(join(dir, 'out.yaml'), 'keep me\n');
+  const io = capture(dir);
+  const args = [
+    'mc',
+    'patch',
+    'worker.yaml',
+    '-p',
+    '@host.yaml',
+    '-p',
+    'machine: {a: {$patch: bogus}}',
+    '-o',
+    'out.yaml',
+    '--force',
+  ];
+  assert.equal(await runCli(args, io), ExitCode.Failure);
+  assert.match(io.stderr(), /^error: inline patch 2:1:\d+: "\$patch" must be "delete" or "replace", found "bogus"/);
+  assert.equal(await readFile(join(dir, 'out.yaml'), 'utf8'), 'keep me\n');
+  assert.deepEqual((await readdir(dir)).sort(), ['host.yaml', 'out.yaml', 'worker.yaml']);
+});
