@@ -30,28 +30,32 @@ export interface Change {
 }
 
 export interface StoreOptions {
-  /** Changes kept per kind for watchers to catch up from (default 4096). */
-  historySize?: number;
+  /**
+   * Changes kept per kind for watchers to catch up from (default 1024), or a size per kind. The
+   * history holds old resources too, so keep it small for kinds with large specs.
+   */
+  historySize?: number | ((kind: Kind) => number);
   /** The clock for created/updated (default Date.now). */
   now?: () => number;
 }
 
 export class Store {
   readonly #kinds = new Map<string, KindLog>();
-  readonly #historySize: number;
+  readonly #historySize: (kind: Kind) => number;
   readonly #now: () => number;
 
   constructor(options: StoreOptions = {}) {
-    this.#historySize = options.historySize ?? 4096;
+    const size = options.historySize ?? 1024;
+    if (typeof size === 'number') new KindLog(size); // validates the size now rather than at first use
+    this.#historySize = typeof size === 'number' ? () => size : size;
     this.#now = options.now ?? Date.now;
-    new KindLog(this.#historySize); // validates the size now rather than at first use
   }
 
   log(kind: Kind): KindLog {
     const key = kindKey(kind);
     let log = this.#kinds.get(key);
     if (log === undefined) {
-      log = new KindLog(this.#historySize);
+      log = new KindLog(this.#historySize(kind));
       this.#kinds.set(key, log);
     }
     return log;
