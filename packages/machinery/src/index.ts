@@ -210,3 +210,22 @@ export {
   canReadSensitive,
 } from './api/authz-rules.ts';
 export type { AuthzRule, AuthzDecision, AuthorizeOptions } from './api/authz-rules.ts';
+// The machine API client: one mTLS connection to the endpoints, calls fanned out to nodes.
+export { DefaultApiPort, parseEndpoint } from './client/endpoints.ts';
+export type { Endpoint } from './client/endpoints.ts';
+export { resolveClientTarget, splitList } from './client/client-target.ts';
+export type { ClientTarget, ClientTlsMaterial, TargetOverrides } from './client/client-target.ts';
+export { ConnectionError, isConnectionError } from './client/connection-error.ts';
+export type { EndpointFailure } from './client/connection-error.ts';
+export { diagnoseEndpoint, explainConnectError } from './client/diagnose.ts';
+export { connectApi, insecureChannelCredentials } from './client/api-connection.ts';
+export type { ApiConnection, ConnectOptions } from './client/api-connection.ts';
+export { fanOut, nodeTargets, replyMessages, replyError } from './client/fan-out.ts';
+export type { NodeTarget, NodeResult } from './client/fan-out.ts';
+export { mergeNodeStreams } from './client/merge-streams.ts';
+export { openNodeClient, openInsecureNodeClient, nodeClientOf } from './client/node-client.ts';
+export type { NodeClient } from './client/node-client.ts';
+export { decodeResource, ResourceDefinitionType, MetaNamespace } from './client/remote-resource.ts';
+export type { RemoteResource, RemoteResourceMetadata } from './client/remote-resource.ts';
+export { definitionOf, findDefinition, printedColumns } from './client/resource-definitions.ts';
+export type { RemoteDefinition } from './client/resource-definitions.ts';
