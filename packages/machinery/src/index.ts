@@ -126,6 +126,18 @@ export { HostnameConfigKind, ResolverConfigKind, TimeSyncConfigKind } from './co
 export type { HostnameConfig, ResolverConfig, TimeSyncConfig } from './config/kinds/network-kinds.ts';
 export { SysctlConfigKind, EnvironmentConfigKind } from './config/kinds/runtime-kinds.ts';
 export type { SysctlConfig, EnvironmentConfig } from './config/kinds/runtime-kinds.ts';
+export { DiscoveryServiceConfigKind, DiscoveryIdentityConfigKind } from './config/kinds/discovery-kinds.ts';
+export type { DiscoveryServiceConfig, DiscoveryIdentityConfig } from './config/kinds/discovery-kinds.ts';
+export { RegistryMirrorConfigKind } from './config/kinds/registry-kinds.ts';
+export type { RegistryMirrorConfig } from './config/kinds/registry-kinds.ts';
+export {
+  VolumeConfigKind,
+  FilesystemTrimConfigKind,
+  UnattendedInstallConfigKind,
+  SecurityProfileConfigKind,
+  KubePrismConfigKind,
+} from './config/kinds/system-kinds.ts';
+export type { VolumeConfig, UnattendedInstallConfig } from './config/kinds/system-kinds.ts';
 export type { SchemaNode, Schema, Infer } from './config/schema/builder.ts';
 export { generateConfigs, machineConfig } from './generate/generate-configs.ts';
 export type { GenerateConfigOptions, GeneratedConfigs } from './generate/generate-configs.ts';

@@ -1,6 +1,15 @@
 import type { KindDefinition } from './kind.ts';
 import { HostnameConfigKind, ResolverConfigKind, TimeSyncConfigKind } from './network-kinds.ts';
 import { EnvironmentConfigKind, SysctlConfigKind } from './runtime-kinds.ts';
+import { DiscoveryIdentityConfigKind, DiscoveryServiceConfigKind } from './discovery-kinds.ts';
+import { RegistryMirrorConfigKind } from './registry-kinds.ts';
+import {
+  FilesystemTrimConfigKind,
+  KubePrismConfigKind,
+  SecurityProfileConfigKind,
+  UnattendedInstallConfigKind,
+  VolumeConfigKind,
+} from './system-kinds.ts';
 
 /** The kinds of documents a config may hold besides the v1alpha1 one, looked up by `kind`. */
 export class KindRegistry {
@@ -31,4 +40,12 @@ export const configKinds = new KindRegistry([
   TimeSyncConfigKind,
   SysctlConfigKind,
   EnvironmentConfigKind,
+  DiscoveryServiceConfigKind,
+  DiscoveryIdentityConfigKind,
+  RegistryMirrorConfigKind,
+  VolumeConfigKind,
+  FilesystemTrimConfigKind,
+  UnattendedInstallConfigKind,
+  SecurityProfileConfigKind,
+  KubePrismConfigKind,
 ] as readonly KindDefinition[]);

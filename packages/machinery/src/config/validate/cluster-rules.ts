@@ -1,13 +1,14 @@
 // Checks of cluster.*: required endpoint, name and secrets per machine type, CA pairs, subnets.
 import type { V1Alpha1Config } from '../v1alpha1/config.ts';
 import type { Findings } from './findings.ts';
+import type { RuleContext } from './machine-rules.ts';
 import { reportPair } from './pair-rule.ts';
 import { checkKey } from './pki.ts';
 import { overlaps } from './subnets.ts';
 
 type Cluster = NonNullable<V1Alpha1Config['cluster']>;
 
-export function checkCluster(found: Findings, doc: number, cfg: V1Alpha1Config): void {
+export function checkCluster(found: Findings, doc: number, cfg: V1Alpha1Config, ctx: RuleContext): void {
   const c = cfg.cluster;
   if (c === undefined) {
     found.error(doc, [], 'the v1alpha1 document needs a cluster section', { code: 'missing-field' });
@@ -19,8 +20,15 @@ export function checkCluster(found: Findings, doc: number, cfg: V1Alpha1Config):
     found.error(doc, ['cluster'], 'cluster.controlPlane.endpoint is required, e.g. https://10.0.0.1:6443', {
       code: 'missing-field',
     });
-  if (c.clusterName === undefined || c.clusterName === '')
-    found.error(doc, ['cluster'], 'cluster.clusterName is required', { code: 'missing-field' });
+  if (cp && (c.clusterName ?? '') === '')
+    found.warn(
+      doc,
+      ['cluster'],
+      'cluster.clusterName is not set: Kubernetes certificates and kubeconfigs are named after it',
+      {
+        code: 'missing-field',
+      },
+    );
   if (c.token === undefined || c.token === '')
     found.error(
       doc,
@@ -42,7 +50,7 @@ export function checkCluster(found: Findings, doc: number, cfg: V1Alpha1Config):
     });
   checkNetwork(found, doc, c);
   checkManifests(found, doc, c);
-  checkDiscovery(found, doc, c);
+  checkDiscovery(found, doc, c, ctx.kinds.has('DiscoveryIdentityConfig'));
   if (c.allowSchedulingOnMasters !== undefined)
     found.warn(
       doc,
@@ -153,11 +161,11 @@ function checkManifests(found: Findings, doc: number, c: Cluster): void {
   });
 }
 
-function checkDiscovery(found: Findings, doc: number, c: Cluster): void {
+function checkDiscovery(found: Findings, doc: number, c: Cluster, hasIdentity: boolean): void {
   const d = c.discovery;
   if (d?.enabled === true && d.registries?.service?.disabled !== true) {
     for (const field of ['id', 'secret'] as const) {
-      if ((c[field] ?? '') === '')
+      if ((c[field] ?? '') === '' && !hasIdentity)
         found.error(doc, ['cluster'], `the discovery service needs cluster.${field}; osctl gen secrets creates one`, {
           code: 'missing-field',
         });

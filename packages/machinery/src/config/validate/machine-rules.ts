@@ -12,7 +12,15 @@ export function isControlPlaneType(type: string | undefined): boolean {
   return type === 'controlplane' || type === 'init';
 }
 
-export function checkMachine(found: Findings, doc: number, cfg: V1Alpha1Config, mode: ValidationMode): void {
+/** What the rules may look at besides the v1alpha1 document. */
+export interface RuleContext {
+  readonly mode: ValidationMode;
+  /** Kinds of the other documents of the config. */
+  readonly kinds: ReadonlySet<string>;
+}
+
+export function checkMachine(found: Findings, doc: number, cfg: V1Alpha1Config, ctx: RuleContext): void {
+  const { mode } = ctx;
   const m = cfg.machine;
   if (m === undefined) {
     found.error(doc, [], 'the v1alpha1 document needs a machine section', { code: 'missing-field' });
@@ -30,7 +38,7 @@ export function checkMachine(found: Findings, doc: number, cfg: V1Alpha1Config, 
       code: 'missing-field',
     });
   checkCAs(found, doc, m);
-  checkInstall(found, doc, m, mode);
+  checkInstall(found, doc, m, ctx);
   checkNetwork(found, doc, { machine: m, cfg, mode });
   checkHost(found, doc, m, mode);
   checkFeatures(found, doc, m);
@@ -55,14 +63,14 @@ function checkCAs(found: Findings, doc: number, m: Machine): void {
   });
 }
 
-function checkInstall(found: Findings, doc: number, m: Machine, mode: ValidationMode): void {
+function checkInstall(found: Findings, doc: number, m: Machine, ctx: RuleContext): void {
   const install = m.install;
   const hasDisk = (install?.disk ?? '') !== '' || install?.diskSelector !== undefined;
-  if (mode === 'metal' && !hasDisk) {
+  if (ctx.mode === 'metal' && !hasDisk && !ctx.kinds.has('UnattendedInstallConfig')) {
     found.error(
       doc,
       install === undefined ? ['machine'] : ['machine', 'install'],
-      'an install disk is required in metal mode: set machine.install.disk (e.g. /dev/sda) or machine.install.diskSelector',
+      'an install disk is required in metal mode: set machine.install.disk (e.g. /dev/sda), machine.install.diskSelector or an UnattendedInstallConfig document',
       { code: 'mode' },
     );
   }
@@ -74,7 +82,7 @@ function checkInstall(found: Findings, doc: number, m: Machine, mode: Validation
       ['machine', 'install', 'diskSelector'],
       'both disk and diskSelector are set: the selector is ignored',
     );
-  if ((install?.extraKernelArgs?.length ?? 0) > 0 && install?.grubUseUKICmdline === true)
+  if (ctx.mode === 'metal' && (install?.extraKernelArgs?.length ?? 0) > 0 && install?.grubUseUKICmdline === true)
     found.error(
       doc,
       ['machine', 'install', 'extraKernelArgs'],

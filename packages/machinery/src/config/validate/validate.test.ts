@@ -205,3 +205,63 @@ test('the fixtures in talosctl format are valid in every mode, even strictly', (
     }
   }
 });
+
+test('the newer documents stand in for the v1alpha1 fields they replace', () => {
+  const base = edited(
+    worker,
+    { path: ['machine', 'install'], value: undefined },
+    { path: ['cluster', 'id'], value: undefined },
+    { path: ['cluster', 'secret'], value: undefined },
+  );
+  const identity = worker.v1alpha1()!.cluster!;
+  const docs = `---
+apiVersion: v1alpha1
+kind: UnattendedInstallConfig
+installer:
+    image: ghcr.io/siderolabs/installer:v1.11.3
+provisioning:
+    diskSelector:
+        match: disk.dev_path == "/dev/vda"
+---
+apiVersion: v1alpha1
+kind: DiscoveryIdentityConfig
+clusterID: ${identity.id!}
+clusterSecret: ${identity.secret!}
+---
+apiVersion: v1alpha1
+kind: RegistryMirrorConfig
+name: docker.io
+endpoints:
+    - url: https://mirror.example.com
+---
+apiVersion: v1alpha1
+kind: RegistryMirrorConfig
+name: ghcr.io
+endpoints:
+    - url: https://mirror.example.com
+      overridePath: true
+---
+apiVersion: v1alpha1
+kind: VolumeConfig
+name: EPHEMERAL
+mount:
+    secure: true
+`;
+  const before = errorsOf(base, 'metal').map((e) => e.message);
+  assert.ok(before.some((m) => /install disk is required/.test(m)));
+  assert.ok(before.some((m) => /discovery service needs cluster.id/.test(m)));
+  const cfg = mustLoad(base.text + docs);
+  assert.deepEqual(errorsOf(cfg, 'metal'), []);
+  assert.deepEqual(
+    cfg.documents.map((d) => d.name ?? d.kind),
+    [
+      'v1alpha1',
+      'HostnameConfig',
+      'UnattendedInstallConfig',
+      'DiscoveryIdentityConfig',
+      'docker.io',
+      'ghcr.io',
+      'EPHEMERAL',
+    ],
+  );
+});

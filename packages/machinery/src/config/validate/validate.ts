@@ -31,8 +31,9 @@ export function validateConfig(bundle: ConfigBundle, opts: ValidateOptions): Val
   const main = bundle.find(V1Alpha1Kind);
   if (main !== undefined) {
     const cfg = main.value as V1Alpha1Config;
-    checkMachine(found, main.ref.index, cfg, opts.mode);
-    checkCluster(found, main.ref.index, cfg);
+    const ctx = { mode: opts.mode, kinds: new Set(bundle.documents.map((d) => d.kind)) };
+    checkMachine(found, main.ref.index, cfg, ctx);
+    checkCluster(found, main.ref.index, cfg, ctx);
   }
   errors.push(...found.errors);
   warnings.push(...found.warnings);
