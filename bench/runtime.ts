@@ -1,5 +1,5 @@
-// The resource runtime: updates per second on one resource type (in memory, and persisted by the
-// durable backend), the latency from an update to its watchers' events with 1, 100 and 1000
+// The resource runtime: updates per second on one resource type (in memory, with and without 100
+// watchers reading along, and persisted by the durable backend), the latency from an update to its watchers' events with 1, 100 and 1000
 // watchers, and how long a chain of 10 transform controllers (A→B→...→K) takes to converge.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,6 +36,23 @@ async function updatesPerSecond(state: State, count: number): Promise<number> {
     current[k] = await state.update(withSpec(cur, { n: i, t: 0 }));
   }
   return count / ((performance.now() - t0) / 1000);
+}
+
+/** Runs `body` on a state that `count` kind watchers read all the while. */
+async function withWatchers<T>(count: number, body: (state: State) => Promise<T>): Promise<T> {
+  const state = new MemoryState();
+  const ac = new AbortController();
+  const loops = Array.from({ length: count }, async () => {
+    for await (const ev of state.watchKind(Item.kind(), { signal: ac.signal })) {
+      if (ev.type === 'errored') throw ev.error;
+    }
+  });
+  try {
+    return await body(state);
+  } finally {
+    ac.abort();
+    await Promise.all(loops);
+  }
 }
 
 /** Latencies (ms) from an update to each watcher's event; each update waits for all deliveries. */
@@ -119,12 +136,18 @@ async function chainConvergence(rounds: number): Promise<number[]> {
 
 const memUps = await updatesPerSecond(new MemoryState(), 300_000);
 process.stdout.write(`updates/s, one type, in memory:       ${memUps.toFixed(0)}\n`);
+const watchedUps = await withWatchers(100, (state) => updatesPerSecond(state, 100_000));
+process.stdout.write(`updates/s, same, with 100 watchers:   ${watchedUps.toFixed(0)}\n`);
 const dir = await mkdtemp(join(tmpdir(), 'bronze-bench-'));
 try {
   const durable = await DurableState.open({ dir, namespaces: ['bench'] });
   const durUps = await updatesPerSecond(durable, 2_000);
   process.stdout.write(`updates/s, one type, durable (fsync): ${durUps.toFixed(0)}\n`);
-  const figures: Record<string, number> = { updates_per_s: memUps, durable_updates_per_s: durUps };
+  const figures: Record<string, number> = {
+    updates_per_s: memUps,
+    updates_per_s_100_watchers: watchedUps,
+    durable_updates_per_s: durUps,
+  };
   for (const [watchers, updates] of [
     [1, 5000],
     [100, 1000],

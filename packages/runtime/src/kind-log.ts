@@ -10,7 +10,7 @@ export class KindLog {
   #revision = 0;
   readonly #ring: (ChangeEvent | undefined)[];
   readonly #capacity: number;
-  #waiters = new Set<() => void>();
+  #waiters: (() => void)[] = [];
 
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1)
@@ -32,9 +32,9 @@ export class KindLog {
   append(make: (revision: number) => ChangeEvent): void {
     const rev = ++this.#revision;
     this.#ring[rev % this.#capacity] = make(rev);
-    if (this.#waiters.size === 0) return;
+    if (this.#waiters.length === 0) return;
     const waiters = this.#waiters;
-    this.#waiters = new Set();
+    this.#waiters = [];
     for (const w of waiters) w();
   }
 
@@ -45,12 +45,13 @@ export class KindLog {
     return ev;
   }
 
-  /** Calls `wake` once, at the next append. */
+  /** Calls `wake` once, at the next append (a watcher registers at most once at a time). */
   waitOnce(wake: () => void): void {
-    this.#waiters.add(wake);
+    this.#waiters.push(wake);
   }
 
   cancelWait(wake: () => void): void {
-    this.#waiters.delete(wake);
+    const i = this.#waiters.indexOf(wake);
+    if (i >= 0) this.#waiters.splice(i, 1);
   }
 }
