@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { defineResource } from './definition.ts';
+import { DurableState } from './durable-state.ts';
 import { isPendingFinalizersError } from './errors.ts';
 import { startHarness } from './harness.ts';
 import { withSpec } from './resource.ts';
@@ -84,4 +88,25 @@ test('with input finalizers, tearing an input down waits until its output is gon
     assert.deepEqual((await h.state.get(ptr)).metadata.finalizers, []);
   });
   await h.state.destroy(ptr);
+});
+
+test('over a durable state, a restarted engine finds its outputs and leaves them alone', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'bronze-transform-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const open = () => DurableState.open({ dir, namespaces: ['config', 'cluster'] });
+  const first = startHarness({ controllers: [clusterInfoController], state: await open() });
+  await first.state.create(MachineConfig.make(ActiveId, { clusterName: 'kept' }));
+  await first.eventually(async () => {
+    assert.equal((await first.state.get(ClusterInfo.pointer('current'))).metadata.version, 1);
+  });
+  await first.stop();
+  const second = startHarness({ controllers: [clusterInfoController], state: await open() });
+  t.after(() => second.stop());
+  const cfg = await second.state.get<Config>(MachineConfig.pointer(ActiveId));
+  await second.state.update(withSpec(cfg, { clusterName: 'changed' }));
+  await second.eventually(async () => {
+    const info = await second.state.get<{ clusterName: string }>(ClusterInfo.pointer('current'));
+    assert.equal(info.spec.clusterName, 'changed');
+    assert.equal(info.metadata.version, 2, 'one write for the change, none for the restart');
+  });
 });
