@@ -158,7 +158,7 @@ export class LogRing {
       first: this.#openFirst,
       count: this.#open.length,
       rawBytes: this.#openBytes,
-      data: deflateRawSync(raw),
+      data: exact(deflateRawSync(raw)),
     };
     this.#sealed.push(chunk);
     this.#sealedBytes += chunk.data.byteLength;
@@ -203,4 +203,11 @@ export class LogRing {
 
 function isAborted(signal: AbortSignal): boolean {
   return signal.aborted;
+}
+
+/** A copy that owns exactly its bytes: zlib's output is often a view of a larger allocation. */
+function exact(buf: Buffer): Buffer {
+  const out = Buffer.allocUnsafeSlow(buf.byteLength);
+  buf.copy(out);
+  return out;
 }
