@@ -68,6 +68,6 @@ test('usage errors exit 2 and name the problem', async () => {
 
 test('a failing command exits 1 with the reason on stderr', async () => {
   const io = capture();
-  assert.equal(await runCli(['version'], io), ExitCode.Failure);
-  assert.match(io.stderr(), /^error: server versions need the machine API/);
+  assert.equal(await runCli(['version', '--talosconfig', '/nonexistent/talosconfig'], io), ExitCode.Failure);
+  assert.match(io.stderr(), /^error: no talosconfig at \/nonexistent\/talosconfig: create one/);
 });

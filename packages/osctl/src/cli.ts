@@ -19,6 +19,9 @@ export function buildProgram(io: Io): Command {
     )
     .showSuggestionAfterError(true)
     .option('--talosconfig <path>', 'client config to use (default: $TALOSCONFIG, then ~/.talos/config)')
+    .option('-n, --nodes <nodes>', "target nodes, comma separated or repeated (default: the context's nodes)", collect)
+    .option('-e, --endpoints <endpoints>', "API endpoints to connect to (default: the context's endpoints)", collect)
+    .option('--context <name>', 'talosconfig context to use (default: the current one)')
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
 
@@ -41,6 +44,10 @@ export function buildProgram(io: Io): Command {
   program.commandsGroup(Group.Other).helpCommand('help [command]', 'print help for a command');
   applyToTree(program, (cmd) => cmd.configureOutput({ writeOut: io.out, writeErr: io.err }).exitOverride());
   return program;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function applyToTree(cmd: Command, fn: (c: Command) => void): void {

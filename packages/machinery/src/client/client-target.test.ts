@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import { isClientConfigError, type ClientConfig } from '../client-config/client-config.ts';
 import { resolveClientTarget } from './client-target.ts';
 import { parseEndpoint } from './endpoints.ts';
+import { encodePrivateKeyPem, generatePrivateKey } from '../pki/keys.ts';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const pem = (label: string): string => b64(`-----BEGIN ${label}-----\nAAAA\n-----END ${label}-----\n`);
 
+const realKey = b64(encodePrivateKeyPem(await generatePrivateKey('ed25519')));
 const config: ClientConfig = {
   context: 'a',
   contexts: {
@@ -15,7 +17,7 @@ const config: ClientConfig = {
       nodes: ['10.0.0.5'],
       ca: pem('CERTIFICATE'),
       crt: pem('CERTIFICATE'),
-      key: pem('ED25519 PRIVATE KEY'),
+      key: realKey,
     },
     b: { endpoints: [], ca: pem('CERTIFICATE') },
   },
@@ -58,7 +60,7 @@ test('flags override the context: --endpoints and --nodes, comma separated or re
     ['10.0.0.1:50000', '10.0.0.2:6000'],
   );
   assert.deepEqual(plain.nodes, ['10.0.0.5']);
-  assert.match(plain.tls.key, /BEGIN ED25519 PRIVATE KEY/);
+  assert.match(plain.tls.key, /^-----BEGIN PRIVATE KEY-----/);
   const flags = resolveClientTarget(config, { endpoints: ['1.1.1.1,2.2.2.2'], nodes: ['n1', 'n2,n3'] });
   assert.deepEqual(
     flags.endpoints.map((e) => e.address),

@@ -1,6 +1,7 @@
 // What a command talks to: the endpoints, the target nodes and the TLS material of one talosconfig
 // context, with the command line's --context, --endpoints and --nodes taking precedence.
 import { ClientConfigError, currentContext, type ClientConfig } from '../client-config/client-config.ts';
+import { parsePrivateKeyPem } from '../pki/keys.ts';
 import { parseEndpoint, type Endpoint } from './endpoints.ts';
 
 export interface TargetOverrides {
@@ -44,6 +45,15 @@ function decodePem(contextName: string, field: string, value: string | undefined
   return text;
 }
 
+// Talos labels keys by algorithm (`ED25519 PRIVATE KEY`), which OpenSSL does not read: TLS gets PKCS#8.
+function toPkcs8(contextName: string, pem: string): string {
+  try {
+    return parsePrivateKeyPem(pem).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  } catch (err) {
+    throw new ClientConfigError(`context "${contextName}": the client key cannot be read`, { cause: err });
+  }
+}
+
 /**
  * The target of a command. Fails with a ClientConfigError that says what to do when the context
  * is unknown, has no endpoints, or lacks its CA, certificate or key.
@@ -67,7 +77,7 @@ export function resolveClientTarget(config: ClientConfig, overrides: TargetOverr
     tls: {
       ca: decodePem(name, 'ca', context.ca, regenerate),
       cert: decodePem(name, 'crt', context.crt, regenerate),
-      key: decodePem(name, 'key', context.key, regenerate),
+      key: toPkcs8(name, decodePem(name, 'key', context.key, regenerate)),
     },
   };
 }
