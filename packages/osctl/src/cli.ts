@@ -9,6 +9,7 @@ import { genCommand } from './commands/gen.ts';
 import { configCommand } from './commands/config.ts';
 import { machineconfigCommand } from './commands/machineconfig.ts';
 import { validateCommand } from './commands/validate.ts';
+import { serviceCommand } from './commands/service.ts';
 
 /** Builds the whole command tree. Each command lives in a file of its own under commands/. */
 export function buildProgram(io: Io): Command {
@@ -32,6 +33,7 @@ export function buildProgram(io: Io): Command {
     genCommand(io),
     configCommand(io),
     validateCommand(io),
+    serviceCommand(io),
   ];
   const all = [...real, ...plannedCommands(new Set(real.map((c) => c.name())))];
   const order: readonly string[] = Object.values(Group);

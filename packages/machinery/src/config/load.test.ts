@@ -81,6 +81,13 @@ test('unknown kinds, wrong apiVersion, unknown versions and documents without id
   assert.equal(first('').code, 'missing-document');
 });
 
+test('identity errors point at the field that is wrong', () => {
+  const kind = first('apiVersion: v1alpha1\nkind: NoSuchConfig\n');
+  assert.deepEqual([kind.path, kind.line, kind.column, kind.value], ['kind', 2, 7, '"NoSuchConfig"']);
+  const api = first('kind: HostnameConfig\napiVersion: v2\n');
+  assert.deepEqual([api.path, api.line, api.column, api.value], ['apiVersion', 2, 13, '"v2"']);
+});
+
 test('an unknown field in a multi-document kind is an error in that document', () => {
   const e = first('version: v1alpha1\n---\napiVersion: v1alpha1\nkind: HostnameConfig\nautomatic: stable\n');
   assert.equal(e.code, 'unknown-field');

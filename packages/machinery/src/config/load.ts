@@ -1,14 +1,13 @@
 // Loading a machine config from text: yaml syntax, document identity, strict schema decoding.
 // Bad input is a value (`errors`), never a throw.
-import { Composer, type Document, LineCounter, type Node, Parser, type YAMLError, isMap, isScalar } from 'yaml';
+import { Composer, type Document, LineCounter, Parser, type YAMLError, isMap } from 'yaml';
 import { ConfigBundle } from './bundle.ts';
-import { type ConfigDocument, V1Alpha1Kind, documentKey } from './document.ts';
+import { type ConfigDocument, documentKey } from './document.ts';
 import { type ConfigIssue, describeValue } from './issue.ts';
+import { identifyDocument } from './identify.ts';
 import { type KindRegistry, configKinds } from './kinds/registry.ts';
 import { type IssueAt, IssueCollector } from './schema/collector.ts';
 import { decodeNode } from './schema/decode.ts';
-import type { SchemaNode } from './schema/builder.ts';
-import { v1alpha1Schema } from './v1alpha1/config.ts';
 
 export interface LoadOptions {
   /** Named in every issue: usually the file name. */
@@ -100,75 +99,9 @@ function loadDocument(yaml: Document.Parsed, ctx: DocCtx): ConfigDocument | unde
     });
     return undefined;
   }
-  const topNode = (name: string): Node | undefined => {
-    const node = root.items.find((p) => isScalar(p.key) && p.key.value === name)?.value;
-    return node ?? undefined;
-  };
-  const top = (name: string): unknown => {
-    const node = topNode(name);
-    return isScalar(node) ? node.value : node;
-  };
-  const kindName = top('kind');
-  let schema: SchemaNode;
-  let identity: { apiVersion: string; kind: string; name?: string };
-  if (kindName === undefined) {
-    const version = top('version');
-    if (version !== V1Alpha1Kind) {
-      const msg =
-        version === undefined
-          ? 'a document needs "kind:" (multi-document kinds) or "version: v1alpha1"'
-          : 'unsupported version: only v1alpha1 exists';
-      out.add('fatal', {
-        code: version === undefined ? 'missing-field' : 'unknown-version',
-        path: version === undefined ? [] : ['version'],
-        at: root,
-        message: msg,
-        value: describeValue(version),
-      });
-      return undefined;
-    }
-    schema = v1alpha1Schema;
-    identity = { apiVersion: V1Alpha1Kind, kind: V1Alpha1Kind };
-  } else {
-    const def = typeof kindName === 'string' ? ctx.kinds.get(kindName) : undefined;
-    out.document = { index, kind: typeof kindName === 'string' ? kindName : describeValue(kindName) };
-    if (def === undefined) {
-      out.add('fatal', {
-        code: 'unknown-kind',
-        path: ['kind'],
-        at: root,
-        message: `unknown document kind; known kinds: ${ctx.kinds.kinds().join(', ')}`,
-        value: describeValue(kindName),
-      });
-      return undefined;
-    }
-    const apiVersion = top('apiVersion');
-    if (apiVersion !== def.apiVersion) {
-      out.add('fatal', {
-        code: 'unknown-version',
-        path: ['apiVersion'],
-        at: root,
-        message: `${def.kind} needs apiVersion: ${def.apiVersion}`,
-        value: describeValue(apiVersion),
-      });
-      return undefined;
-    }
-    const name = top('name');
-    if (def.named && typeof name !== 'string') {
-      out.add('fatal', {
-        code: 'missing-field',
-        path: ['name'],
-        at: root,
-        message: `a ${def.kind} document needs a name`,
-      });
-      return undefined;
-    }
-    schema = def.schema;
-    identity =
-      typeof name === 'string' && def.named
-        ? { apiVersion: def.apiVersion, kind: def.kind, name }
-        : { apiVersion: def.apiVersion, kind: def.kind };
-  }
+  const found = identifyDocument(root, ctx);
+  if (found === undefined) return undefined;
+  const { schema, ...identity } = found;
   const ref =
     identity.name === undefined ? { index, kind: identity.kind } : { index, kind: identity.kind, name: identity.name };
   const docOut = new IssueCollector(ctx.source, { lines: ctx.lines, document: ref });
