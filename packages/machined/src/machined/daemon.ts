@@ -1,0 +1,251 @@
+// machined: serves the API on its unix socket for the whole life of the process, and runs boots
+// one after another. Reboot, shutdown, reset and leaving maintenance are lifecycle transitions,
+// queued so that two never overlap; each one runs as a sequence with its events.
+import { mkdir } from 'node:fs/promises';
+import { ApiError, writeFileAtomic, type ConfigBundle } from '@bronze/machinery';
+import type { DefinitionRegistry, State } from '@bronze/runtime';
+import type { CertificateRequester } from '../controllers/api-certificates-controller.ts';
+import { configHostname } from '../controllers/config-facts.ts';
+import { ObservedValue } from '../controllers/observed.ts';
+import { EventRing } from '../events/event-ring.ts';
+import type { Logger } from '../log/logger.ts';
+import type { Platform } from '../platform/platform.ts';
+import { nodeResourceRegistry } from '../resources/registry.ts';
+import type { MachineStage } from '../resources/runtime-resources.ts';
+import { startMachineApi, type MachineApiServer } from '../server/api.ts';
+import type { NodeApi, ResetRequest } from '../server/node-api.ts';
+import type { Supervisor } from '../services/supervisor.ts';
+import { Boot } from './boot.ts';
+import { checkConfig, findConfig } from './config-source.ts';
+import { runSequence, type SequencePhase } from './sequence.ts';
+import { wipeNode } from './wipe.ts';
+
+export interface MachinedOptions {
+  platform: Platform;
+  logger: Logger;
+  /** `--config FILE`: used first, until a config is applied through the API. */
+  configFile?: string;
+  requestCertificate: CertificateRequester;
+}
+
+export class Machined implements NodeApi {
+  readonly platform: Platform;
+  readonly events = new EventRing();
+  readonly registry: DefinitionRegistry = nodeResourceRegistry();
+  readonly #logger: Logger;
+  readonly #requestCertificate: CertificateRequester;
+  readonly #stage = new ObservedValue<MachineStage>('booting');
+  readonly #done = Promise.withResolvers<undefined>();
+  #configFile: string | undefined;
+  #config: ConfigBundle | undefined;
+  #boot: Boot | undefined;
+  #api: MachineApiServer | undefined;
+  #queue: Promise<void> = Promise.resolve();
+  #ending = false;
+
+  constructor(options: MachinedOptions) {
+    this.platform = options.platform;
+    this.#logger = options.logger;
+    this.#configFile = options.configFile;
+    this.#requestCertificate = options.requestCertificate;
+  }
+
+  /** Resolves when the node has shut down (Shutdown, Reset without reboot, or stop()). */
+  get done(): Promise<undefined> {
+    return this.#done.promise;
+  }
+
+  get bootId(): string {
+    return this.#current().id;
+  }
+
+  async start(): Promise<void> {
+    const { paths } = this.platform;
+    for (const dir of [paths.stateDir, paths.ephemeralDir, paths.apidRunDir, paths.trustdRunDir]) {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+    }
+    this.#api = await startMachineApi(this, { logger: this.#logger.child({ component: 'api' }) });
+    this.#logger.info('api listening', { socket: this.#api.socket });
+    await this.#enqueue(() => this.#bootUp(''));
+  }
+
+  /** The shutdown sequence, then the API closes: what SIGTERM does. */
+  async stop(): Promise<void> {
+    if (!this.#ending) {
+      this.#ending = true;
+      void this.#enqueue(() => this.#finish('shutdown', 'shutting down', ''));
+    }
+    await this.done;
+  }
+
+  hostname(): string {
+    const fromConfig = this.#config === undefined ? undefined : configHostname(this.#config);
+    return (fromConfig ?? this.platform.defaultHostname()).split('.')[0] ?? '';
+  }
+
+  maintenance(): boolean {
+    return this.#config === undefined;
+  }
+
+  state(): State {
+    return this.#current().state;
+  }
+
+  supervisor(): Supervisor {
+    return this.#current().supervisor;
+  }
+
+  bootSignal(): AbortSignal {
+    return this.#current().signal;
+  }
+
+  reboot(): string {
+    const actorId = crypto.randomUUID();
+    this.#refuseWhileEnding('reboot');
+    void this.#enqueue(async () => {
+      await this.#bringDown('reboot', 'rebooting', actorId);
+      await this.#bootUp(actorId);
+    });
+    return actorId;
+  }
+
+  shutdown(): string {
+    const actorId = crypto.randomUUID();
+    this.#refuseWhileEnding('shut down');
+    this.#ending = true;
+    void this.#enqueue(() => this.#finish('shutdown', 'shutting down', actorId));
+    return actorId;
+  }
+
+  reset(request: ResetRequest): string {
+    const actorId = crypto.randomUUID();
+    this.#refuseWhileEnding('reset');
+    if (!request.reboot) this.#ending = true;
+    void this.#enqueue(async () => {
+      await this.#bringDown('reset', 'resetting', actorId);
+      await wipeNode(this.platform, request.wipe);
+      this.#config = undefined;
+      if (request.reboot) await this.#bootUp(actorId);
+      else await this.#close();
+    });
+    return actorId;
+  }
+
+  async applyConfiguration(text: string): Promise<{ warnings: string[] }> {
+    if (!this.maintenance()) {
+      throw new ApiError(
+        'failed-precondition',
+        'the node has a config already; applying a new one outside maintenance mode is not supported yet (issue 6)',
+      );
+    }
+    const checked = checkConfig(text, { source: 'ApplyConfiguration', mode: 'container' });
+    if (!checked.ok) {
+      throw new ApiError('invalid-argument', `the config is not valid:\n${checked.errors.join('\n')}`);
+    }
+    await writeFileAtomic({ path: this.platform.paths.configFile, data: text, mode: 0o600 }, { force: true });
+    this.#configFile = undefined;
+    const actorId = crypto.randomUUID();
+    void this.#enqueue(async () => {
+      await this.#bringDown('maintenance', 'booting', actorId);
+      await this.#bootUp(actorId);
+    });
+    return { warnings: checked.warnings };
+  }
+
+  #current(): Boot {
+    if (this.#boot === undefined) throw new ApiError('unavailable', 'machined is between boots; retry in a moment');
+    return this.#boot;
+  }
+
+  #refuseWhileEnding(what: string): void {
+    if (this.#ending) throw new ApiError('failed-precondition', `cannot ${what}: the node is shutting down`);
+  }
+
+  #enqueue(step: () => Promise<void>): Promise<void> {
+    const next = this.#queue.then(step).catch((err: unknown) => {
+      this.#logger.error('lifecycle transition failed', { error: err instanceof Error ? err.message : String(err) });
+    });
+    this.#queue = next;
+    return next;
+  }
+
+  async #bootUp(actorId: string): Promise<void> {
+    this.#stage.set('booting');
+    this.#config = await this.#loadConfig();
+    const boot = await Boot.open({
+      platform: this.platform,
+      logger: this.#logger,
+      events: this.events,
+      stage: this.#stage,
+      config: this.#config,
+      requestCertificate: this.#requestCertificate,
+    });
+    this.#boot = boot;
+    const phases: SequencePhase[] = [
+      {
+        name: 'services',
+        tasks: [
+          {
+            name: 'startServices',
+            run: () => {
+              boot.supervisor.startAll();
+              return Promise.resolve();
+            },
+          },
+        ],
+      },
+    ];
+    await runSequence('boot', phases, { events: this.events, actorId, signal: boot.signal });
+    this.#stage.set(this.#config === undefined ? 'maintenance' : 'running');
+    this.#logger.info('boot done', { bootId: boot.id, maintenance: this.maintenance() });
+  }
+
+  async #loadConfig(): Promise<ConfigBundle | undefined> {
+    const found = await findConfig(this.platform, this.#configFile);
+    if (found.kind === 'none') {
+      this.#logger.warn('no machine config: entering maintenance mode; apply one with ApplyConfiguration');
+      return undefined;
+    }
+    if (found.kind === 'unreadable') {
+      this.events.publish({ type: 'config-load-error', error: `${found.source}: ${found.error}` });
+      this.#logger.error('cannot read the machine config: entering maintenance mode', {
+        source: found.source,
+        error: found.error,
+      });
+      return undefined;
+    }
+    const checked = checkConfig(found.text, { source: found.source, mode: 'container' });
+    if (!checked.ok) {
+      const error = checked.errors.join('\n');
+      this.events.publish({ type: 'config-validation-error', error });
+      this.#logger.error(`the machine config is refused: entering maintenance mode\n${error}`, {
+        source: found.source,
+      });
+      return undefined;
+    }
+    for (const w of checked.warnings) this.#logger.warn(w);
+    return checked.config;
+  }
+
+  async #bringDown(sequence: string, stage: MachineStage, actorId: string): Promise<void> {
+    const boot = this.#current();
+    this.#stage.set(stage);
+    const phases: SequencePhase[] = [
+      { name: 'stopServices', tasks: [{ name: 'stopAllServices', run: () => boot.stopServices() }] },
+      { name: 'stopControllers', tasks: [{ name: 'stopControllers', run: () => boot.stopControllers() }] },
+    ];
+    await runSequence(sequence, phases, { events: this.events, actorId, signal: new AbortController().signal });
+    this.#boot = undefined;
+  }
+
+  async #finish(sequence: string, stage: MachineStage, actorId: string): Promise<void> {
+    if (this.#boot !== undefined) await this.#bringDown(sequence, stage, actorId);
+    await this.#close();
+  }
+
+  async #close(): Promise<void> {
+    await this.#api?.stop();
+    this.#logger.info('machined stopped');
+    this.#done.resolve(undefined);
+  }
+}

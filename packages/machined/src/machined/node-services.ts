@@ -1,0 +1,67 @@
+// The services machined supervises on a node: machined itself (a task that is up while the boot
+// is), apid, trustd on control planes, and the services the platform cannot run (shown Skipped with
+// the platform's reason).
+import { fileURLToPath } from 'node:url';
+import type { Platform } from '../platform/platform.ts';
+import { processRunner } from '../services/process-runner.ts';
+import { taskRunner } from '../services/task-runner.ts';
+import type { ServiceSpec } from '../services/service.ts';
+
+/** The multi-call entry point apid and trustd are started from. */
+export const MainPath = fileURLToPath(new URL('../main.ts', import.meta.url));
+
+export interface NodeServicesOptions {
+  platform: Platform;
+  controlPlane: boolean;
+  /** Seconds a stopping apid or trustd gets before SIGKILL. */
+  killTimeoutMs?: number;
+}
+
+function childEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) {
+    const v = process.env[k];
+    if (v !== undefined) env[k] = v;
+  }
+  return env;
+}
+
+function daemon(role: 'apid' | 'trustd', options: NodeServicesOptions): ServiceSpec {
+  const { platform } = options;
+  return {
+    id: role,
+    dependsOn: ['machined'],
+    runner: processRunner({
+      command: process.execPath,
+      args: [MainPath, role, '--state-dir', platform.paths.root, '--address', platform.address()],
+      env: childEnv(),
+      cwd: platform.paths.root,
+      killTimeoutMs: options.killTimeoutMs ?? 5000,
+    }),
+    restart: 'always',
+    backoff: { initialMs: 500, maxMs: 10_000 },
+  };
+}
+
+export function nodeServices(options: NodeServicesOptions): ServiceSpec[] {
+  const machined: ServiceSpec = {
+    id: 'machined',
+    runner: taskRunner('machined', async ({ signal }) => {
+      await new Promise<void>((resolve) => {
+        signal.addEventListener('abort', () => {
+          resolve();
+        });
+      });
+    }),
+  };
+  const services = [machined, daemon('apid', options)];
+  if (options.controlPlane) services.push(daemon('trustd', options));
+  for (const [id, reason] of options.platform.skippedServices) {
+    services.push({
+      id,
+      runner: { description: `service ${id}`, run: () => Promise.resolve({ ok: true, message: reason }) },
+      unsupported: () => reason,
+    });
+  }
+  return services;
+}

@@ -1,0 +1,45 @@
+// The multi-call entry point (/sbin/init in the image): the role is the name it was started as
+// (machined, apid, trustd) or, in a checkout, its first argument (docs/NODE.md).
+import { basename } from 'node:path';
+import { isUsageError } from './machined/args.ts';
+import { runMachined } from './machined/run-machined.ts';
+
+type Entry = (argv: readonly string[]) => Promise<number>;
+
+function notYet(role: string): Entry {
+  return () => {
+    process.stderr.write(
+      `${role}: not built yet in this checkout (packages/machined/src/${role}/ has no entry function); machined keeps restarting it with backoff\n`,
+    );
+    return Promise.resolve(1);
+  };
+}
+
+const roles: Readonly<Record<string, Entry>> = {
+  machined: runMachined,
+  init: runMachined,
+  apid: notYet('apid'),
+  trustd: notYet('trustd'),
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  const invoked = basename(argv[1] ?? '').replace(/\.ts$/, '');
+  const [role, rest] = invoked in roles && invoked !== 'main' ? [invoked, argv.slice(2)] : [argv[2], argv.slice(3)];
+  const entry = role === undefined ? undefined : roles[role];
+  if (entry === undefined) {
+    process.stderr.write(`usage: main.ts machined|apid|trustd --state-dir DIR --address IP [--config FILE]\n`);
+    return 2;
+  }
+  try {
+    return await entry(rest);
+  } catch (err) {
+    if (isUsageError(err)) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`${role}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

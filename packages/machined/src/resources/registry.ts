@@ -1,0 +1,28 @@
+// Every resource type a node serves, registered once: the COSI server looks types up here (for
+// sensitivity), and the meta controller publishes them as ResourceDefinitions.
+import { DefinitionRegistry, type ResourceDefinition } from '@bronze/runtime';
+import { HostnameStatus, NodeAddress } from './network-resources.ts';
+import { MachineConfig, MachineType } from './config-resources.ts';
+import { Namespace, ResourceDefinitionType } from './meta-resources.ts';
+import { MachineStatus, Service, Version } from './runtime-resources.ts';
+import { ApiCertificates, OSRootSecrets } from './secrets-resources.ts';
+
+export const NodeResourceDefinitions: readonly ResourceDefinition[] = [
+  MachineStatus,
+  Service,
+  Version,
+  HostnameStatus,
+  NodeAddress,
+  MachineConfig,
+  MachineType,
+  ApiCertificates,
+  OSRootSecrets,
+  Namespace,
+  ResourceDefinitionType,
+].map((t) => t.definition);
+
+export function nodeResourceRegistry(): DefinitionRegistry {
+  const registry = new DefinitionRegistry();
+  for (const d of NodeResourceDefinitions) registry.register(d);
+  return registry;
+}

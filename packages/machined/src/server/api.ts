@@ -1,0 +1,68 @@
+// machined's API: MachineService and cosi.resource.State on the unix socket apid and local tools
+// use (mode 0600). Every call is authorized first (call-roles.ts).
+import { chmod, mkdir, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { ServerCredentials, type Server } from '@grpc/grpc-js';
+import {
+  addService,
+  createApiServer,
+  listenApiServer,
+  machineApi,
+  stopApiServer,
+  type CallContext,
+  type HandlersOf,
+} from '@bronze/machinery';
+import type { Logger } from '../log/logger.ts';
+import { checkAuthorized } from './call-roles.ts';
+import { guardHandlers } from './guard.ts';
+import { infoHandlers } from './info-handlers.ts';
+import type { NodeApi } from './node-api.ts';
+
+export interface MachineApiServer {
+  readonly socket: string;
+  stop(): Promise<void>;
+}
+
+export function machineServiceHandlers(node: NodeApi): HandlersOf<typeof machineApi.MachineService> {
+  return { ...infoHandlers(node) };
+}
+
+export async function startMachineApi(node: NodeApi, options: { logger: Logger }): Promise<MachineApiServer> {
+  const socket = node.platform.paths.machinedSocket;
+  await mkdir(dirname(socket), { recursive: true, mode: 0o700 });
+  await rm(socket, { force: true });
+  const server = createApiServer();
+  const check = (ctx: CallContext): void => {
+    checkAuthorized(ctx, { maintenance: node.maintenance() });
+  };
+  const onError = (err: unknown, ctx: CallContext): void => {
+    options.logger.debug('api call failed', {
+      method: ctx.method,
+      error: err instanceof Error ? err.message : String(err),
+    });
+  };
+  addService(server, {
+    service: machineApi.MachineService,
+    handlers: guardHandlers(machineApi.MachineService, machineServiceHandlers(node), check),
+    onError,
+  });
+  await listen(server, socket);
+  return {
+    socket,
+    stop: async () => {
+      await stopApiServer(server, { graceMs: 1000 });
+      await rm(socket, { force: true });
+    },
+  };
+}
+
+async function listen(server: Server, socket: string): Promise<void> {
+  // The socket is created with the process umask; tighten it before anyone is told it exists.
+  const old = process.umask(0o177);
+  try {
+    await listenApiServer(server, { address: `unix:${socket}`, credentials: ServerCredentials.createInsecure() });
+  } finally {
+    process.umask(old);
+  }
+  await chmod(socket, 0o600);
+}

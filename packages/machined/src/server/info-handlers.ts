@@ -1,0 +1,34 @@
+// Version and Hostname: each reply message carries `metadata {hostname}` as Talos's do.
+import { VersionTag, versionInfo, type HandlersOf, type machineApi } from '@bronze/machinery';
+import type { NodeApi } from './node-api.ts';
+
+type Handlers = HandlersOf<typeof machineApi.MachineService>;
+
+export function replyMetadata(node: NodeApi): { hostname: string } {
+  return { hostname: node.hostname() };
+}
+
+export function infoHandlers(node: NodeApi): Handlers {
+  return {
+    version: () => {
+      const info = versionInfo();
+      return {
+        messages: [
+          {
+            metadata: replyMetadata(node),
+            version: {
+              tag: VersionTag,
+              sha: info.sha,
+              built: info.built,
+              goVersion: info.runtime,
+              os: info.os,
+              arch: info.arch,
+            },
+            platform: { name: node.platform.name, mode: node.platform.mode },
+          },
+        ],
+      };
+    },
+    hostname: () => ({ messages: [{ metadata: replyMetadata(node), hostname: node.hostname() }] }),
+  };
+}
