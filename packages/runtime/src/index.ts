@@ -7,7 +7,16 @@ export type { Getter, JsonPathError } from './json-path.ts';
 export { matchLabels } from './labels.ts';
 export type { LabelQuery, LabelTerm } from './labels.ts';
 export { EventType } from './state.ts';
-export type { State, WatchEvent, Watcher, WatchOptions, WatchKindOptions, OwnerOptions, ListOptions } from './state.ts';
+export type {
+  State,
+  WatchEvent,
+  Watcher,
+  WatchOptions,
+  WatchKindOptions,
+  OwnerOptions,
+  ListOptions,
+  UpdateOptions,
+} from './state.ts';
 export { MemoryState } from './memory-state.ts';
 export type { MemoryStateOptions } from './memory-state.ts';
 export { DurableState } from './durable-state.ts';
