@@ -9,10 +9,11 @@ test('a node in maintenance mode serves Version and Hostname on a 0600 socket', 
   const info = await stat(node.socket);
   assert.equal(info.mode & 0o777, 0o600);
   const version = await node.machine.version({}, { deadline: soon() });
-  const [msg] = version.messages;
-  assert.equal(msg?.platform?.name, 'process');
-  assert.match(msg?.version?.tag ?? '', /^v\d/);
-  assert.notEqual(msg?.metadata?.hostname ?? '', '');
+  const msg = version.messages[0];
+  assert.ok(msg !== undefined);
+  assert.equal(msg.platform?.name, 'process');
+  assert.match(msg.version?.tag ?? '', /^v\d/);
+  assert.notEqual(msg.metadata?.hostname ?? '', '');
   const hostname = await node.machine.hostname({}, { deadline: soon() });
-  assert.equal(hostname.messages[0]?.hostname, msg?.metadata?.hostname);
+  assert.equal(hostname.messages[0]?.hostname, msg.metadata?.hostname);
 });
