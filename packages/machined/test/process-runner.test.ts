@@ -113,3 +113,17 @@ test('a stop requested before the program is up still stops it', async (t) => {
   assert.equal(result.ok, true);
   assert.equal(result.exitSignal, 'SIGTERM');
 });
+
+test(
+  'uid and gid are applied when machined runs as root',
+  { skip: process.getuid?.() !== 0 ? 'needs root' : false },
+  async (t) => {
+    const code = `console.log('ids ' + process.getuid() + ' ' + process.getgid());`;
+    const runner = nodeProgram(code, { uid: 65534, gid: 65534, cwd: '/' });
+    assert.equal(runner.unsupported?.(), undefined);
+    const { ring, done } = start(runner, t);
+    const result = await done;
+    assert.ok(result.ok, result.message);
+    assert.deepEqual(ring.tail(1), ['ids 65534 65534']);
+  },
+);

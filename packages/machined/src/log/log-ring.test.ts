@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
+import fc from 'fast-check';
 import { LogRing } from './log-ring.ts';
 
 const line = (i: number): string =>
@@ -132,4 +133,24 @@ test('close ends followers and ignores later writes', async () => {
   ring.append('late');
   assert.deepEqual(ring.tail(1), []);
   assert.equal(getEventListeners(ac.signal, 'abort').length, 0);
+});
+
+test('property: tail returns the newest lines as written, and the ring stays within budget', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.string({ unit: 'grapheme', maxLength: 200 }), { maxLength: 400 }),
+      fc.integer({ min: 256, max: 8192 }),
+      fc.integer({ min: 0, max: 500 }),
+      (raw, maxBytes, n) => {
+        const lines = raw.map((l) => l.replaceAll('\n', ' '));
+        const ring = new LogRing({ maxBytes, chunkBytes: Math.max(64, maxBytes >> 3) });
+        for (const l of lines) ring.append(l);
+        const s = ring.stats();
+        assert.ok(s.storedBytes <= maxBytes, `stored ${s.storedBytes} > ${maxBytes}`);
+        assert.equal(s.lines + s.dropped, lines.length);
+        const want = lines.slice(s.dropped).slice(-n);
+        assert.deepEqual(ring.tail(n), n === 0 ? [] : want);
+      },
+    ),
+  );
 });

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { createLogger, logfmt, nullLogger, type LogSink } from './logger.ts';
 import { Redacted } from './redact.ts';
 
@@ -82,4 +83,41 @@ test('the null logger drops everything', () => {
   const log = nullLogger();
   log.error('nothing');
   assert.equal(log.child({ a: 1 }), log);
+});
+
+test('property: a value under a secret-named field never appears in the output', () => {
+  const secretKey = fc.constantFrom(
+    'key',
+    'privateKey',
+    'token',
+    'bootstrapToken',
+    'secret',
+    'aescbcEncryptionSecret',
+    'password',
+    'PASSWORD',
+  );
+  const marker = 'S3CR3T-VALUE';
+  const tree: fc.Arbitrary<unknown> = fc.letrec<{ node: unknown }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small' },
+      fc.string(),
+      fc.integer(),
+      fc.array(tie('node'), { maxLength: 3 }),
+      fc.dictionary(
+        fc
+          .string({ maxLength: 6 })
+          .filter((k) => !/key|token|secret|passw|credential|private|cookie|authorization/i.test(k)),
+        tie('node'),
+        { maxKeys: 3 },
+      ),
+      secretKey.map((k) => ({ [k]: marker })),
+    ),
+  })).node;
+  fc.assert(
+    fc.property(tree, fc.constantFrom('json' as const, 'logfmt' as const), (value, format) => {
+      const sink = collect();
+      createLogger({ sink, now, format }).info('m', { value });
+      assert.ok(!sink.lines.join('').includes(marker));
+    }),
+  );
 });
