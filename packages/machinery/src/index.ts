@@ -241,3 +241,5 @@ export { decodeResource, ResourceDefinitionType, MetaNamespace } from './client/
 export type { RemoteResource, RemoteResourceMetadata } from './client/remote-resource.ts';
 export { definitionOf, findDefinition, printedColumns } from './client/resource-definitions.ts';
 export type { RemoteDefinition } from './client/resource-definitions.ts';
+export { timestampDate, timestampFromDate, durationFromMs, durationMs } from '@bufbuild/protobuf/wkt';
+export type { Timestamp } from '@bufbuild/protobuf/wkt';

@@ -20,7 +20,6 @@ const planned: Planned[] = [
   { name: 'kubeconfig', summary: 'download an admin kubeconfig from a node', group: Group.Node },
   { name: 'health', summary: 'check the health of a cluster', group: Group.Node },
   { name: 'get', aliases: ['g'], summary: 'read resources from a node', group: Group.Node },
-  { name: 'services', aliases: ['service'], summary: 'list, inspect and control services', group: Group.Node },
   { name: 'logs', summary: 'print the logs of a service or container', group: Group.Node },
   { name: 'dmesg', summary: 'print the kernel log', group: Group.Node },
   { name: 'events', summary: 'stream runtime events', group: Group.Node },
