@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogRing } from '../src/log/log-ring.ts';
 import type { RunResult } from '../src/services/runner.ts';
-import { alive, eventually, nodeProgram } from './helpers.ts';
+import { alive, eventually, nodeProgram, pidFrom } from './helpers.ts';
 import type { Runner } from '../src/services/runner.ts';
 
 function start(
@@ -32,7 +32,8 @@ function start(
 
 test('a program that ignores SIGTERM is killed with SIGKILL after the kill timeout', async (t) => {
   const code = `process.on('SIGTERM', () => console.log('ignoring SIGTERM')); console.log('up'); setInterval(() => {}, 1e9);`;
-  const { ring, ac, done } = start(nodeProgram(code, { killTimeoutMs: 300 }), t);
+  const { ring, ac, done, started } = start(nodeProgram(code, { killTimeoutMs: 300 }), t);
+  const pid = pidFrom(await started);
   await eventually(() => (ring.tail(1)[0] === 'up' ? true : undefined));
   const t0 = Date.now();
   ac.abort();
@@ -43,6 +44,8 @@ test('a program that ignores SIGTERM is killed with SIGKILL after the kill timeo
   assert.match(result.message, /stopped by SIGKILL/);
   assert.ok(took >= 280 && took < 3000, `stop took ${took} ms`);
   assert.ok(ring.tail(5).includes('ignoring SIGTERM'));
+  // Reaped, not a zombie: the pid is gone altogether.
+  assert.throws(() => process.kill(pid, 0), /ESRCH/);
 });
 
 test('a graceful program stops on SIGTERM, well before the kill timeout', async (t) => {
