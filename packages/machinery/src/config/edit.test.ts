@@ -97,3 +97,35 @@ test('property: new map entries added by path round-trip through encode and load
     { numRuns: 100 },
   );
 });
+
+test('property: random edits end in a config or an error, never a throw', () => {
+  const segment = fc.oneof(
+    fc.constantFrom('machine', 'cluster', 'network', 'interfaces', 'install', 'disk', 'features', 'ca', 'crt', 'x'),
+    fc.nat({ max: 3 }),
+  );
+  const value = fc.oneof(
+    fc.constant(undefined),
+    fc.string({ maxLength: 10 }),
+    fc.integer(),
+    fc.boolean(),
+    fc.jsonValue({ maxDepth: 2 }),
+  );
+  const edit = fc.record({
+    document: fc.oneof(
+      fc.constant(undefined),
+      fc.nat({ max: 3 }),
+      fc.constantFrom('HostnameConfig', 'v1alpha1', 'Nope'),
+    ),
+    path: fc.array(segment, { minLength: 0, maxLength: 5 }),
+    value,
+  });
+  fc.assert(
+    fc.property(fc.array(edit, { minLength: 1, maxLength: 3 }), (edits) => {
+      const clean = edits.map(({ document, ...e }) => (document === undefined ? e : { ...e, document }));
+      const r = editConfig(cp, clean);
+      assert.ok(r.config !== undefined || r.errors.length > 0);
+    }),
+    { numRuns: 300 },
+  );
+  assert.equal(encodeConfig(cp), text);
+});

@@ -32,14 +32,15 @@ export function editConfig(bundle: ConfigBundle, edits: readonly ConfigEdit[]): 
     const doc = index === undefined ? undefined : docs[index];
     if (index === undefined || doc === undefined) return editFailure(bundle, edit, 'no such document in the config');
     if (edit.path.length === 0) return editFailure(bundle, edit, 'an edit needs a path inside the document');
-    if (!replaceScalar(doc, edit)) {
-      try {
+    try {
+      if (!replaceScalar(doc, edit)) {
         if (edit.value === undefined) doc.deleteIn(edit.path);
         else doc.setIn(edit.path, edit.value);
-      } catch (err) {
-        return editFailure(bundle, edit, `cannot set this path: ${err instanceof Error ? err.message : String(err)}`);
+        reencode.add(index);
       }
-      reencode.add(index);
+    } catch (err) {
+      const why = err instanceof Error ? err.message.toLowerCase() : String(err);
+      return editFailure(bundle, edit, `cannot set this path: ${why}`);
     }
   }
   let docIndex = -1;
@@ -55,7 +56,7 @@ export function editConfig(bundle: ConfigBundle, edits: readonly ConfigEdit[]): 
 }
 
 function documentIndex(bundle: ConfigBundle, edit: ConfigEdit): number | undefined {
-  if (typeof edit.document === 'number') return edit.document < bundle.documents.length ? edit.document : undefined;
+  if (typeof edit.document === 'number') return bundle.documents.find((d) => d.ref.index === edit.document)?.ref.index;
   const kind = edit.document ?? 'v1alpha1';
   return bundle.find(kind, edit.name)?.ref.index;
 }
