@@ -1,0 +1,184 @@
+// apid: the node's network-facing API on ADDRESS:50000. It learns its mode and certificates from
+// machined (watching ApiCertificates and MachineStatus over machined's socket), serves with mutual
+// TLS, and forwards every call (see proxy-service.ts). Renewed certificates are swapped into the
+// running server; only a change of mode (maintenance ↔ normal) restarts the listener, because
+// whether a client certificate is required is fixed per listener.
+import { join } from 'node:path';
+import {
+  createApiServer,
+  formatErrorChain,
+  listenApiServer,
+  MutualTlsServerCredentials,
+  stopApiServer,
+} from '@bronze/machinery';
+import type { Logger } from '@bronze/runtime';
+import type { Server } from '@grpc/grpc-js';
+import { apiTlsOf, ApiCertificatesRef, maintenanceTls, type ApiTls } from './api-tls.ts';
+import { addProxyServices } from './proxy-service.ts';
+import { watchResource } from './resource-watch.ts';
+import { Upstreams } from './upstreams.ts';
+
+export const ApidPort = 50000;
+
+export const MachineStatusRef = { namespace: 'runtime', type: 'MachineStatuses.runtime.talos.dev', id: 'machine' };
+
+/** machined's API socket under a platform root (NODE.md). */
+export function machineSocketPath(stateDir: string): string {
+  return join(stateDir, 'system', 'run', 'machined', 'machine.sock');
+}
+
+export interface ApidOptions {
+  /** The platform root (`/`, or `--state-dir` on the process platform). */
+  stateDir: string;
+  /** The node address apid listens on (and names itself by in `proxyfrom`). */
+  address: string;
+  signal: AbortSignal;
+  logger: Logger;
+  /** Listening port (default 50000; 0 picks one, for tests). */
+  port?: number;
+  /** The port of other nodes' apid when a `node` value has none (default 50000). */
+  peerPort?: number;
+  /** machined's socket (default under stateDir). */
+  socketPath?: string;
+}
+
+export type ApidMode = 'waiting' | 'maintenance' | 'normal';
+
+export interface Apid {
+  mode(): ApidMode;
+  /** Resolves with the bound port once apid serves in `mode` (or in any mode but waiting). */
+  serving(mode?: Exclude<ApidMode, 'waiting'>, signal?: AbortSignal): Promise<number>;
+  stop(): Promise<void>;
+}
+
+interface Listener {
+  server: Server;
+  credentials: MutualTlsServerCredentials;
+  mode: Exclude<ApidMode, 'waiting'>;
+}
+
+/** Starts apid's watches; it begins serving once machined has told it how. */
+export function startApid(options: ApidOptions): Apid {
+  const log = options.logger;
+  const upstreams = new Upstreams(options.socketPath ?? machineSocketPath(options.stateDir), {
+    peerPort: options.peerPort ?? ApidPort,
+  });
+  const stopping = new AbortController();
+  const signal = AbortSignal.any([options.signal, stopping.signal]);
+  let certificates: ApiTls | undefined;
+  let stage: string | undefined;
+  let maintenanceMaterial: ApiTls | undefined;
+  let listener: Listener | undefined;
+  let port = options.port ?? ApidPort;
+  let chain = Promise.resolve();
+  const waiters = new Set<() => void>();
+
+  const serve = async (mode: Listener['mode'], tls: ApiTls): Promise<void> => {
+    upstreams.setClientTls(mode === 'maintenance' ? undefined : tls.client);
+    if (listener?.mode === mode) {
+      listener.credentials.update(tls.server);
+      log.info('api certificates updated', { mode });
+      return;
+    }
+    if (listener !== undefined) await stopApiServer(listener.server, { graceMs: 2000 });
+    const credentials = new MutualTlsServerCredentials(tls.server, { requireClientCertificate: mode === 'normal' });
+    const server = createApiServer();
+    addProxyServices(server, {
+      plan: () => ({ maintenance: mode === 'maintenance', canForward: upstreams.canForward, self: options.address }),
+      local: () => upstreams.local,
+      remote: (node) => upstreams.remote(node),
+      logger: log,
+    });
+    port = await listenApiServer(server, { address: hostPort(options.address, port), credentials });
+    listener = { server, credentials, mode };
+    log.info('apid serving', { address: options.address, port, mode });
+    for (const wake of waiters) wake();
+  };
+
+  const reconcile = async (): Promise<void> => {
+    if (signal.aborted) return;
+    if (stage === 'maintenance') {
+      maintenanceMaterial ??= await maintenanceTls(options.address);
+      await serve('maintenance', certificates ?? maintenanceMaterial);
+    } else if (certificates !== undefined) {
+      await serve('normal', certificates);
+    } else {
+      log.info('apid waiting for ApiCertificates (secrets/api) or maintenance mode from machined');
+    }
+  };
+  const schedule = (): void => {
+    chain = chain.then(reconcile).catch((err: unknown) => {
+      log.error('apid cannot serve', { error: formatErrorChain(err) });
+    });
+  };
+
+  const watchLog = log.child({ component: 'apid-watch' });
+  void watchResource(upstreams.local, ApiCertificatesRef, {
+    signal,
+    logger: watchLog,
+    onChange: (spec) => {
+      certificates = apiTlsOf(spec);
+      if (spec !== undefined && certificates === undefined) log.warn('ApiCertificates lacks acceptedCAs or server');
+      schedule();
+    },
+  });
+  void watchResource(upstreams.local, MachineStatusRef, {
+    signal,
+    logger: watchLog,
+    onChange: (spec) => {
+      const next = typeof spec === 'object' && spec !== null ? (spec as { stage?: unknown }).stage : undefined;
+      const nextStage = typeof next === 'string' ? next : undefined;
+      if ((nextStage === 'maintenance') === (stage === 'maintenance')) {
+        stage = nextStage;
+        return;
+      }
+      stage = nextStage;
+      schedule();
+    },
+  });
+
+  return {
+    mode: () => listener?.mode ?? 'waiting',
+    serving: (mode, waitSignal) =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          if (listener !== undefined && (mode === undefined || listener.mode === mode)) {
+            waiters.delete(check);
+            resolve(port);
+          }
+        };
+        waitSignal?.addEventListener('abort', () => {
+          waiters.delete(check);
+          reject(waitSignal.reason as Error);
+        });
+        waiters.add(check);
+        check();
+      }),
+    stop: async () => {
+      stopping.abort();
+      await chain;
+      if (listener !== undefined) await stopApiServer(listener.server, { graceMs: 1000 });
+      upstreams.close();
+    },
+  };
+}
+
+/** Runs apid until `options.signal` aborts (the entry main.ts dispatches to). */
+export async function runApid(options: ApidOptions): Promise<void> {
+  const apid = startApid(options);
+  await new Promise<void>((resolve) => {
+    if (options.signal.aborted) resolve();
+    options.signal.addEventListener(
+      'abort',
+      () => {
+        resolve();
+      },
+      { once: true },
+    );
+  });
+  await apid.stop();
+}
+
+function hostPort(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
