@@ -119,19 +119,26 @@ test('a failed task fails its phase and the sequence, naming the task; later pha
 test('tasks of a phase run in parallel; events carry durations and the actor', async () => {
   const events = new EventRing();
   const seq = new Sequencer({ events });
-  const t0 = Date.now();
-  const sleepy = (n: string) => task(n, () => sleep(50));
+  // Each task waits until all three have started: run one after another, they would never end.
+  let startedCount = 0;
+  let allStarted: () => void = () => undefined;
+  const barrier = new Promise<void>((r) => (allStarted = r));
+  const together = (n: string) =>
+    task(n, async () => {
+      if (++startedCount === 3) allStarted();
+      await barrier;
+      await sleep(20);
+    });
   const { durationMs } = await seq.run(
-    { name: 'boot', phases: [phase('p', sleepy('a'), sleepy('b'), sleepy('c'))] },
+    { name: 'boot', phases: [phase('p', together('a'), together('b'), together('c'))] },
     { actorId: 'req-1' },
   );
-  assert.ok(Date.now() - t0 < 140, 'three 50 ms tasks took about 50 ms');
-  assert.ok(durationMs >= 45);
+  assert.ok(durationMs >= 15);
   const all = events.list({ tailEvents: -1 });
   assert.ok(all.every((e) => e.actorId === 'req-1'));
   const stops = all.filter((e) => e.payload.type === 'task' && e.payload.action === 'stop');
   assert.equal(stops.length, 3);
-  for (const e of stops) assert.ok(e.payload.type === 'task' && (e.payload.durationMs ?? 0) >= 45);
+  for (const e of stops) assert.ok(e.payload.type === 'task' && (e.payload.durationMs ?? 0) >= 15);
 });
 
 test('cancellation through the signal stops the running phase and rejects with a cancellation', async () => {
