@@ -83,5 +83,6 @@ export function planCall(call: CallSurface, path: string, options: PlanOptions):
   const metadata = upstreamMetadata(call.metadata);
   for (const role of roles) metadata.add(RoleMetadataKey, role);
   if (route.kind !== 'local') metadata.set(ProxyFromMetadataKey, options.self);
+  else if (hop) metadata.set(ProxyFromMetadataKey, String(call.metadata.get(ProxyFromMetadataKey)[0]));
   return { route, metadata, roles };
 }
