@@ -10,6 +10,9 @@ import { configCommand } from './commands/config.ts';
 import { machineconfigCommand } from './commands/machineconfig.ts';
 import { validateCommand } from './commands/validate.ts';
 import { serviceCommand } from './commands/service.ts';
+import { logsCommand } from './commands/logs.ts';
+import { dmesgCommand } from './commands/dmesg.ts';
+import { eventsCommand } from './commands/events.ts';
 
 /** Builds the whole command tree. Each command lives in a file of its own under commands/. */
 export function buildProgram(io: Io): Command {
@@ -34,6 +37,9 @@ export function buildProgram(io: Io): Command {
     configCommand(io),
     validateCommand(io),
     serviceCommand(io),
+    logsCommand(io),
+    dmesgCommand(io),
+    eventsCommand(io),
   ];
   const all = [...real, ...plannedCommands(new Set(real.map((c) => c.name())))];
   const order: readonly string[] = Object.values(Group);
