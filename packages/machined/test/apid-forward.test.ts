@@ -120,7 +120,7 @@ test('a client stream (EtcdRecover) is piped through two apids', async (t) => {
   const machine = await adminOf(t, pki, a.port);
   const chunk = Buffer.alloc(256 * 1024, 7);
   async function* upload() {
-    for (let i = 0; i < 40; i++) yield { bytes: chunk };
+    for (let i = 0; i < 40; i++) yield await Promise.resolve({ bytes: chunk });
   }
   const reply = await machine.etcdRecover(upload(), { metadata: md(['node', b.target]) });
   assert.equal(reply.messages[0]?.metadata?.hostname, 'node-b');
