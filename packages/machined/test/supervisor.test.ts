@@ -214,3 +214,20 @@ test('closing the supervisor leaves no process, timer or pipe behind', async () 
     sup.start('a');
   }, /supervisor is closed/);
 });
+
+test('killAllSync reaches every running program at once, for machined exiting in a hurry', async (t) => {
+  const sup = newSupervisor(t);
+  const stubborn = `process.on('SIGTERM', () => {}); ${sleeper}`;
+  sup.register({ id: 'a', runner: nodeProgram(stubborn), restart: 'never' });
+  sup.register({ id: 'b', runner: nodeProgram(stubborn), restart: 'never' });
+  sup.startAll();
+  const pids = await Promise.all(
+    ['a', 'b'].map(async (id) =>
+      pidFrom((await sup.waitFor(id, ['Running'], { signal: signal() })).events.at(-1)!.message),
+    ),
+  );
+  sup.killAllSync();
+  await eventually(() => (pids.every((p) => !alive(p)) ? true : undefined), 2000);
+  await sup.waitFor('a', ['Failed'], { signal: signal() });
+  assert.match(sup.get('a').events.at(-1)!.message, /killed by SIGKILL/);
+});

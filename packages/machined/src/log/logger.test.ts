@@ -121,3 +121,16 @@ test('property: a value under a secret-named field never appears in the output',
     }),
   );
 });
+
+test('a broken sink never fails the caller', () => {
+  const log = createLogger({
+    sink: {
+      write: () => {
+        throw new Error('EPIPE');
+      },
+    },
+  });
+  assert.doesNotThrow(() => {
+    log.error('lost');
+  });
+});

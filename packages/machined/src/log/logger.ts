@@ -48,7 +48,11 @@ export function createLogger(options: LoggerOptions): Logger {
     const record = redact({ ...base, ...fields }) as Record<string, unknown>;
     const head = { ts: now().toISOString(), level: lvl, msg: redact(msg) };
     const line = format === 'json' ? JSON.stringify({ ...head, ...record }) : logfmt({ ...head, ...record });
-    options.sink.write(`${line}\n`);
+    try {
+      options.sink.write(`${line}\n`);
+    } catch {
+      // Logging never fails the caller: a closed or broken sink loses the line, nothing more.
+    }
   };
   return {
     level,

@@ -82,7 +82,10 @@ function runProcess(options: ProcessRunnerOptions, ctx: RunContext): Promise<Run
     };
     child.once('spawn', () => {
       spawned = true;
-      ctx.started(`started ${command} with pid ${String(child.pid)}`);
+      ctx.started(
+        `started ${command} with pid ${String(child.pid)}`,
+        child.pid === undefined ? {} : { processGroup: child.pid },
+      );
       if (ctx.signal.aborted) onAbort();
       else ctx.signal.addEventListener('abort', onAbort, { once: true });
     });

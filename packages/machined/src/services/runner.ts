@@ -8,8 +8,11 @@ export interface RunContext {
   signal: AbortSignal;
   /** Output lines (stdout and stderr of a process). */
   output: LogSink & { append(line: string): void };
-  /** Called once the work is up, with a message for the service's events. */
-  started(message: string): void;
+  /**
+   * Called once the work is up, with a message for the service's events and, for a process, the
+   * id of its process group (so that `Supervisor.killAllSync` can reach it when machined exits).
+   */
+  started(message: string, info?: { processGroup?: number }): void;
 }
 
 export interface RunResult {

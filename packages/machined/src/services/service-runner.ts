@@ -35,6 +35,7 @@ export class ServiceRunner {
   #events: ServiceEvent[] = [];
   #health: ServiceHealth = unknownHealth();
   #run: { ac: AbortController; done: Promise<void> } | undefined;
+  #processGroup: number | undefined;
 
   constructor(spec: ServiceSpec, options: { host: ServiceHost; logs?: LogRingOptions }) {
     this.spec = spec;
@@ -87,6 +88,16 @@ export class ServiceRunner {
         this.#set(state, message);
       }),
     };
+  }
+
+  /** SIGKILLs the process group of the running program at once; for machined's own exit. */
+  killSync(): void {
+    if (this.#processGroup === undefined) return;
+    try {
+      process.kill(-this.#processGroup, 'SIGKILL');
+    } catch {
+      // ESRCH: gone already.
+    }
   }
 
   /** Stops the service and waits until its process is gone and its lifecycle has ended. */
@@ -156,7 +167,8 @@ export class ServiceRunner {
     const result = await this.spec.runner.run({
       signal,
       output: this.logs,
-      started: (message) => {
+      started: (message, info) => {
+        this.#processGroup = info?.processGroup;
         this.#set('Running', message);
         if (this.spec.health !== undefined) {
           monitor = monitorHealth(this.spec.health.check, {
@@ -169,6 +181,7 @@ export class ServiceRunner {
         }
       },
     });
+    this.#processGroup = undefined;
     health.abort();
     await monitor;
     this.#health = unknownHealth();

@@ -132,6 +132,15 @@ export class Supervisor {
     return service.info();
   }
 
+  /**
+   * SIGKILLs every running program's process group, synchronously: for machined's last moments
+   * (`process.on('exit')`, a fatal error), when there is no time for a graceful stop. Programs left
+   * running after machined would be orphans.
+   */
+  killAllSync(): void {
+    for (const s of this.#services.values()) s.killSync();
+  }
+
   /** Stops everything and ends every log follower; the supervisor cannot be used afterwards. */
   async close(): Promise<void> {
     this.#closed = true;
