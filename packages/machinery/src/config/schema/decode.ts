@@ -44,7 +44,10 @@ function decode(raw: unknown, schema: SchemaNode, path: ConfigPath, ctx: Ctx, de
     case 'enum': {
       const s = scalarText(node);
       if (s !== undefined && schema.values.includes(s)) return s;
-      return wrong(node, path, ctx, `must be one of ${schema.values.map((v) => JSON.stringify(v)).join(', ')}`);
+      const allowed = `must be one of ${schema.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      if (s === undefined) return wrong(node, path, ctx, allowed);
+      ctx.out.add('fatal', { code: 'invalid-value', path, at: node, message: allowed, value: describeValue(s) });
+      return undefined;
     }
     case 'array': {
       if (!isSeq(node)) return wrong(node, path, ctx, 'expected a list');
