@@ -231,3 +231,18 @@ test('killAllSync reaches every running program at once, for machined exiting in
   await sup.waitFor('a', ['Failed'], { signal: signal() });
   assert.match(sup.get('a').events.at(-1)!.message, /killed by SIGKILL/);
 });
+
+test('an aborted wait for a stop ends the wait, not the stop', async (t) => {
+  const sup = newSupervisor(t);
+  sup.register({
+    id: 'slow',
+    runner: nodeProgram(`process.on('SIGTERM', () => {}); ${sleeper}`, { killTimeoutMs: 300 }),
+  });
+  sup.start('slow');
+  const pid = pidFrom((await sup.waitFor('slow', ['Running'], { signal: signal() })).events.at(-1)!.message);
+  await eventually(() => (sup.logs('slow').tail(1)[0] === 'ready' ? true : undefined));
+  await assert.rejects(sup.stop('slow', { signal: AbortSignal.timeout(20) }), /TimeoutError|timeout/i);
+  assert.equal(sup.get('slow').state, 'Stopping');
+  await sup.waitFor('slow', ['Finished'], { signal: signal() });
+  assert.ok(!alive(pid));
+});

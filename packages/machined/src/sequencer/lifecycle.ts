@@ -33,7 +33,7 @@ export function lifecycleSequences(options: LifecycleOptions): LifecycleSequence
   const waitUp = options.waitUp ?? [];
   const stopServices = phase(
     'stopServices',
-    task('stopAllServices', () => supervisor.stopAll()),
+    task('stopAllServices', ({ signal }) => supervisor.stopAll({ signal })),
   );
   const boot: Sequence = {
     name: 'boot',

@@ -93,22 +93,28 @@ export class Supervisor {
     for (const id of this.#services.keys()) this.start(id);
   }
 
-  /** Stops one service (not its dependants) and waits until it has stopped. */
-  async stop(id: string): Promise<void> {
-    await this.#service(id).stop();
+  /**
+   * Stops one service (not its dependants) and waits until it has stopped. An abort of `signal`
+   * ends the wait (rejecting with its reason), not the stop.
+   */
+  async stop(id: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    await untilAborted(this.#service(id).stop(), options.signal);
   }
 
-  async restart(id: string): Promise<void> {
-    await this.stop(id);
+  async restart(id: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.stop(id, options);
     this.start(id);
   }
 
   /** Stops every service, dependants before what they depend on, independent ones in parallel. */
-  async stopAll(): Promise<void> {
+  async stopAll(options: { signal?: AbortSignal } = {}): Promise<void> {
     const deps = new Map([...this.#services].map(([id, s]) => [id, s.spec.dependsOn ?? []]));
-    for (const wave of stopOrder(deps)) {
-      await Promise.all(wave.map((id) => this.#services.get(id)?.stop() ?? Promise.resolve()));
-    }
+    const all = (async () => {
+      for (const wave of stopOrder(deps)) {
+        await Promise.all(wave.map((id) => this.#services.get(id)?.stop() ?? Promise.resolve()));
+      }
+    })();
+    await untilAborted(all, options.signal);
   }
 
   /** Resolves when the service is in one of `states`; rejects with the signal's reason on abort. */
@@ -156,4 +162,19 @@ export class Supervisor {
     }
     return s;
   }
+}
+
+/** `work`, or a rejection with the signal's reason as soon as it aborts (the work goes on). */
+function untilAborted(work: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return work;
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    void work.then(resolve, reject).finally(() => {
+      signal.removeEventListener('abort', onAbort);
+    });
+  });
 }
