@@ -1,9 +1,9 @@
 // The process platform: a node is a set of ordinary processes under one state directory, on its own
 // loopback address. Nothing needs root: services that do (a kernel, udevd, containerd) are skipped,
 // a reboot restarts machined's work in place, and file RPCs are rooted at the state directory.
-import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { readKernelLog } from './kernel-log.ts';
 import { nodePaths, type Platform } from './platform.ts';
 
 export interface ProcessPlatformOptions {
@@ -36,17 +36,4 @@ export function processPlatform(options: ProcessPlatformOptions): Platform {
     userData: () => undefined,
     kernelLog: () => readKernelLog(kmsg),
   };
-}
-
-async function readKernelLog(path: string): Promise<{ lines: string[] } | { unavailable: string }> {
-  try {
-    // /dev/kmsg blocks on read at the end; a regular dmesg copy does not. Read with a bound.
-    const text = await readFile(path, { encoding: 'utf8', signal: AbortSignal.timeout(500) });
-    return { lines: text.split('\n').filter((l) => l !== '') };
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    return {
-      unavailable: `the host kernel log ${path} is not readable by machined (${why}); on the process platform dmesg needs read access to it`,
-    };
-  }
 }

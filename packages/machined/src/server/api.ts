@@ -7,6 +7,7 @@ import {
   addService,
   createApiServer,
   listenApiServer,
+  cosiStateApi,
   machineApi,
   stopApiServer,
   type CallContext,
@@ -14,9 +15,14 @@ import {
 } from '@bronze/machinery';
 import type { Logger } from '../log/logger.ts';
 import { checkAuthorized } from './call-roles.ts';
+import { clientConfigHandlers } from './client-config-handler.ts';
+import { cosiStateHandlers } from './cosi-state.ts';
+import { eventHandlers } from './event-handlers.ts';
 import { guardHandlers } from './guard.ts';
 import { infoHandlers } from './info-handlers.ts';
+import { lifecycleHandlers } from './lifecycle-handlers.ts';
 import type { NodeApi } from './node-api.ts';
+import { serviceHandlers } from './service-handlers.ts';
 
 export interface MachineApiServer {
   readonly socket: string;
@@ -24,7 +30,13 @@ export interface MachineApiServer {
 }
 
 export function machineServiceHandlers(node: NodeApi): HandlersOf<typeof machineApi.MachineService> {
-  return { ...infoHandlers(node) };
+  return {
+    ...infoHandlers(node),
+    ...serviceHandlers(node),
+    ...eventHandlers(node),
+    ...lifecycleHandlers(node),
+    ...clientConfigHandlers(node),
+  };
 }
 
 export async function startMachineApi(node: NodeApi, options: { logger: Logger }): Promise<MachineApiServer> {
@@ -44,6 +56,11 @@ export async function startMachineApi(node: NodeApi, options: { logger: Logger }
   addService(server, {
     service: machineApi.MachineService,
     handlers: guardHandlers(machineApi.MachineService, machineServiceHandlers(node), check),
+    onError,
+  });
+  addService(server, {
+    service: cosiStateApi.State,
+    handlers: guardHandlers(cosiStateApi.State, cosiStateHandlers(node), check),
     onError,
   });
   await listen(server, socket);

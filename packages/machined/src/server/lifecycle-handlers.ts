@@ -1,0 +1,56 @@
+// Reboot, Shutdown, Reset and ApplyConfiguration: each is accepted, answered, and then carried out
+// by the daemon's lifecycle queue (so the reply reaches the caller before the services go down).
+import { ApiError, type HandlersOf, type machineApi } from '@bronze/machinery';
+import { PartitionLabels } from '../machined/wipe.ts';
+import { replyMetadata } from './info-handlers.ts';
+import type { NodeApi } from './node-api.ts';
+
+type Handlers = HandlersOf<typeof machineApi.MachineService>;
+
+export function wipeLabels(specs: readonly machineApi.ResetPartitionSpec[]): string[] {
+  const labels = specs.filter((s) => s.wipe).map((s) => s.label);
+  const unknown = labels.filter((l) => !(PartitionLabels as readonly string[]).includes(l));
+  if (unknown.length > 0) {
+    throw new ApiError(
+      'invalid-argument',
+      `cannot wipe ${unknown.join(', ')}: this platform has the system partitions ${PartitionLabels.join(', ')}`,
+    );
+  }
+  return labels;
+}
+
+export function lifecycleHandlers(node: NodeApi): Handlers {
+  return {
+    reboot: () => {
+      const metadata = replyMetadata(node);
+      return { messages: [{ metadata, actorId: node.reboot() }] };
+    },
+    shutdown: () => {
+      const metadata = replyMetadata(node);
+      return { messages: [{ metadata, actorId: node.shutdown() }] };
+    },
+    reset: (req) => {
+      if (req.userDisksToWipe.length > 0) {
+        throw new ApiError('invalid-argument', 'the process platform has no user disks to wipe; drop userDisksToWipe');
+      }
+      const metadata = replyMetadata(node);
+      return {
+        messages: [
+          { metadata, actorId: node.reset({ wipe: wipeLabels(req.systemPartitionsToWipe), reboot: req.reboot }) },
+        ],
+      };
+    },
+    applyConfiguration: async (req) => {
+      if (req.dryRun) {
+        throw new ApiError('unimplemented', 'dry-run apply is part of the full apply lifecycle (issue 6)');
+      }
+      const metadata = replyMetadata(node);
+      const { warnings } = await node.applyConfiguration(new TextDecoder().decode(req.data));
+      return {
+        messages: [
+          { metadata, warnings, mode: req.mode, modeDetails: 'Applied configuration: leaving maintenance mode' },
+        ],
+      };
+    },
+  };
+}
