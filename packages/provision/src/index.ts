@@ -1,1 +1,10 @@
-export {};
+export { NodeRole, NodeState } from './provisioner.ts';
+export type { ClusterRequest, ClusterInfo, NodeInfo, DestroyResult, Provisioner, Progress } from './provisioner.ts';
+export { ProvisionError, ProvisionErrorCode, isProvisionError } from './provision-error.ts';
+export { processProvisioner, DefaultWaitTimeoutMs } from './process-provisioner.ts';
+export type { ProcessProvisionerOptions } from './process-provisioner.ts';
+export { stateRoot, ClusterFile } from './cluster-record.ts';
+export { defaultNodeProgram } from './process-layout.ts';
+export { formatClusterTable, formatClusterSummary } from './format-cluster.ts';
+export { parseDuration } from './duration.ts';
+export { callVersion, opensslTls, ApidPort } from './wait-api.ts';

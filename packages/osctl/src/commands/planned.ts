@@ -14,12 +14,10 @@ interface Planned {
  * Each entry moves to a file of its own under commands/ when it is implemented.
  */
 const planned: Planned[] = [
-  { name: 'cluster', summary: 'create, show and destroy local clusters', group: Group.Cluster },
   { name: 'apply-config', aliases: ['apply'], summary: 'apply a new machine config to a node', group: Group.Node },
   { name: 'bootstrap', summary: 'bootstrap etcd on one control-plane node', group: Group.Node },
   { name: 'kubeconfig', summary: 'download an admin kubeconfig from a node', group: Group.Node },
   { name: 'health', summary: 'check the health of a cluster', group: Group.Node },
-  { name: 'get', aliases: ['g'], summary: 'read resources from a node', group: Group.Node },
   { name: 'containers', aliases: ['c'], summary: 'list containers', group: Group.Node },
   { name: 'processes', aliases: ['ps'], summary: 'list processes', group: Group.Node },
   { name: 'memory', aliases: ['free'], summary: 'show memory usage', group: Group.Node },

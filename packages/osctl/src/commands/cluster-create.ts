@@ -1,0 +1,82 @@
+import { Command } from 'commander';
+import { resolve } from 'node:path';
+import { DefaultWaitTimeoutMs, formatClusterSummary, parseDuration } from '@bronze/provision';
+import { UsageError, type Io } from '../io.ts';
+import { asUsage, DefaultClusterName, provisionerOf, type ClusterFlags } from './cluster-flags.ts';
+import { talosconfigPath } from './config-file.ts';
+import { collect } from './gen-files.ts';
+
+interface CreateFlags extends ClusterFlags {
+  controlplanes: string;
+  workers: string;
+  waitTimeout: string;
+  configPatch?: string[];
+  configPatchControlPlane?: string[];
+  configPatchWorker?: string[];
+}
+
+export function clusterCreateCommand(io: Io): Command {
+  return new Command('create')
+    .summary('create a local cluster')
+    .description(
+      'Create a local cluster and wait until every node answers on the machine API.\n\n' +
+        'The process provisioner runs each node as a machined process (with its apid, and trustd on control planes) on its own loopback address 127.0.N.x, N picked free, with its state, config and log under --state/NAME. No root is needed. Secrets and configs are generated as "osctl gen config" does (the Kubernetes endpoint is the first control plane, port 6443), then patched with --config-patch*, then per node (hostname, address).\n\n' +
+        'The talosconfig gets a context NAME (or NAME-1 when taken) with the control planes as endpoints and every node as nodes, and it becomes the current context. Until etcd bootstrap exists, ready means every node answers Version over mutual TLS. A failure stops what was started and names the node and its log.',
+    )
+    .option('--provisioner <name>', 'process (docker and qemu come later)', 'process')
+    .option('--name <name>', 'cluster name', DefaultClusterName)
+    .option('--controlplanes <n>', 'control-plane nodes', '1')
+    .option('--workers <n>', 'worker nodes', '1')
+    .option('--state <dir>', 'directory of local clusters (default ~/.bronze/clusters)')
+    .option(
+      '--wait-timeout <duration>',
+      'how long to wait for the nodes, e.g. 90s, 5m',
+      `${DefaultWaitTimeoutMs / 1000}s`,
+    )
+    .option('--config-patch <patch>', 'patch every machine config (@file or inline; repeatable)', collect)
+    .option('--config-patch-control-plane <patch>', 'patch the control-plane configs (repeatable)', collect)
+    .option('--config-patch-worker <patch>', 'patch the worker configs (repeatable)', collect)
+    .action(async (opts: CreateFlags, cmd: Command) => {
+      const waitTimeoutMs = parseDuration(opts.waitTimeout);
+      if (waitTimeoutMs === undefined)
+        throw new UsageError(`--wait-timeout ${opts.waitTimeout} is not a duration like 90s or 5m`);
+      const provisioner = provisionerOf(opts, io);
+      const abort = new AbortController();
+      const onSignal = (): void => {
+        io.err('interrupted: stopping the nodes started so far\n');
+        abort.abort(new Error('interrupted'));
+      };
+      process.once('SIGINT', onSignal);
+      try {
+        const info = await asUsage(() =>
+          provisioner.create({
+            name: opts.name,
+            controlPlanes: count(opts.controlplanes, '--controlplanes'),
+            workers: count(opts.workers, '--workers'),
+            patches: {
+              all: opts.configPatch ?? [],
+              controlPlane: opts.configPatchControlPlane ?? [],
+              worker: opts.configPatchWorker ?? [],
+            },
+            cwd: io.cwd,
+            waitTimeoutMs,
+            talosconfig: resolve(io.cwd, talosconfigPath(cmd, io)),
+            progress: (line) => {
+              io.err(`${line}\n`);
+            },
+            signal: abort.signal,
+          }),
+        );
+        io.out(formatClusterSummary(info));
+        io.out('\nready: every node answers on the machine API (etcd bootstrap and Kubernetes are not built yet)\n');
+        io.out(`try:   osctl --context ${info.talosconfig?.context ?? info.name} version\n`);
+      } finally {
+        process.removeListener('SIGINT', onSignal);
+      }
+    });
+}
+
+function count(value: string, flag: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} ${value} is not a whole number`);
+  return Number(value);
+}
