@@ -239,7 +239,13 @@ export { openNodeClient, openInsecureNodeClient, nodeClientOf } from './client/n
 export type { NodeClient } from './client/node-client.ts';
 export { decodeResource, ResourceDefinitionType, MetaNamespace } from './client/remote-resource.ts';
 export type { RemoteResource, RemoteResourceMetadata } from './client/remote-resource.ts';
-export { definitionOf, findDefinition, printedColumns } from './client/resource-definitions.ts';
+export {
+  definitionOf,
+  findDefinition,
+  printedColumns,
+  listDefinitions,
+  resolveDefinition,
+} from './client/resource-definitions.ts';
 export type { RemoteDefinition } from './client/resource-definitions.ts';
 export { timestampDate, timestampFromDate, durationFromMs, durationMs } from '@bufbuild/protobuf/wkt';
 export type { Timestamp } from '@bufbuild/protobuf/wkt';

@@ -13,6 +13,7 @@ import { serviceCommand } from './commands/service.ts';
 import { logsCommand } from './commands/logs.ts';
 import { dmesgCommand } from './commands/dmesg.ts';
 import { eventsCommand } from './commands/events.ts';
+import { getCommand } from './commands/get.ts';
 
 /** Builds the whole command tree. Each command lives in a file of its own under commands/. */
 export function buildProgram(io: Io): Command {
@@ -40,6 +41,7 @@ export function buildProgram(io: Io): Command {
     logsCommand(io),
     dmesgCommand(io),
     eventsCommand(io),
+    getCommand(io),
   ];
   const all = [...real, ...plannedCommands(new Set(real.map((c) => c.name())))];
   const order: readonly string[] = Object.values(Group);

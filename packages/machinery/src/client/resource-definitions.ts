@@ -2,7 +2,10 @@
 // turns what the user typed (alias, singular, plural, full type) into a type, its namespace and
 // its printed columns.
 import { compileJsonPath, formatColumnValue } from '@bronze/runtime';
-import type { RemoteResource } from './remote-resource.ts';
+import type { State } from '../api/gen/cosi/state_pb.ts';
+import { ApiError } from '../api/api-error.ts';
+import type { CallOptions, ClientOf } from '../api/service-client.ts';
+import { decodeResource, type RemoteResource } from './remote-resource.ts';
 
 export interface RemoteDefinition {
   type: string;
@@ -64,4 +67,53 @@ export function printedColumns(definition: RemoteDefinition, spec: unknown): { n
     if ('error' in compiled) return { name: c.name, value: '' };
     return { name: c.name, value: formatColumnValue(compiled.getter(spec), { multiple: compiled.multiple }) };
   });
+}
+
+// COSI's own definition of definitions, for nodes that do not list it among their definitions.
+const definitionOfDefinitions: RemoteDefinition = {
+  type: 'ResourceDefinitions.meta.cosi.dev',
+  displayType: 'ResourceDefinition',
+  defaultNamespace: 'meta',
+  aliases: ['rd'],
+  allAliases: [
+    'rd',
+    'resourcedefinition',
+    'resourcedefinitions',
+    'resourcedefinitions.meta',
+    'resourcedefinitions.meta.cosi',
+  ],
+  printColumns: [],
+  sensitive: false,
+};
+
+/** Reads every ResourceDefinition a node serves (cosi.resource.State List in namespace meta). */
+export async function listDefinitions(
+  state: ClientOf<typeof State>,
+  options: CallOptions,
+): Promise<RemoteDefinition[]> {
+  const out: RemoteDefinition[] = [];
+  for await (const reply of state.list({ namespace: 'meta', type: definitionOfDefinitions.type }, options)) {
+    if (reply.resource !== undefined) out.push(definitionOf(decodeResource(reply.resource)));
+  }
+  return out;
+}
+
+/**
+ * The definition `name` stands for on a node, or a NotFound-like error that says how to list the
+ * known types.
+ */
+export async function resolveDefinition(
+  state: ClientOf<typeof State>,
+  name: string,
+  options: CallOptions,
+): Promise<RemoteDefinition> {
+  const all = await listDefinitions(state, options);
+  const found = findDefinition([...all, definitionOfDefinitions], name);
+  if (found === undefined) {
+    throw new ApiError(
+      'not-found',
+      `resource type "${name}" is not known to the node: list the types with "osctl get rd"`,
+    );
+  }
+  return found;
 }

@@ -1,0 +1,94 @@
+// Resources as `get` prints them: a table (NODE NAMESPACE TYPE ID VERSION and the type's printed
+// columns), YAML documents or JSON objects, each carrying the node it came from. In watch mode
+// every row starts with the event: + created, space updated, - destroyed.
+import { stringify } from 'yaml';
+import { printedColumns, type RemoteDefinition, type RemoteResource } from '@bronze/machinery';
+import { formatTable } from './table.ts';
+
+export const OutputFormats = ['table', 'yaml', 'json'] as const;
+export type OutputFormat = (typeof OutputFormats)[number];
+
+export type WatchEventKind = 'created' | 'updated' | 'destroyed';
+
+export interface NodeResource {
+  node: string;
+  definition: RemoteDefinition;
+  resource: RemoteResource;
+  event?: WatchEventKind;
+}
+
+const eventMark: Record<WatchEventKind, string> = { created: '+', updated: ' ', destroyed: '-' };
+
+function header(definition: RemoteDefinition, watch: boolean): string[] {
+  const base = [
+    'NODE',
+    'NAMESPACE',
+    'TYPE',
+    'ID',
+    'VERSION',
+    ...definition.printColumns.map((c) => c.name.toUpperCase()),
+  ];
+  return watch ? ['*', ...base] : base;
+}
+
+function row(item: NodeResource, watch: boolean): string[] {
+  const md = item.resource.metadata;
+  const display = item.definition.displayType || md.type.split('.')[0] || md.type;
+  const cells = [
+    item.node,
+    md.namespace,
+    display,
+    md.id,
+    md.version,
+    ...printedColumns(item.definition, item.resource.spec).map((c) => c.value),
+  ];
+  return watch ? [eventMark[item.event ?? 'updated'], ...cells] : cells;
+}
+
+function document(item: NodeResource): Record<string, unknown> {
+  return {
+    node: item.node,
+    ...(item.event === undefined ? {} : { event: item.event }),
+    metadata: item.resource.metadata,
+    spec: item.resource.spec,
+  };
+}
+
+function yamlDocument(item: NodeResource): string {
+  return stringify(document(item), { indent: 4, lineWidth: 0 });
+}
+
+/** All resources at once (get without -w). */
+export function formatResources(
+  items: readonly NodeResource[],
+  format: OutputFormat,
+  definition: RemoteDefinition,
+): string {
+  switch (format) {
+    case 'table':
+      return formatTable(
+        header(definition, false),
+        items.map((i) => row(i, false)),
+      );
+    case 'yaml':
+      return items.map(yamlDocument).join('---\n');
+    case 'json':
+      return items.map((i) => `${JSON.stringify(document(i), null, 4)}\n`).join('');
+  }
+}
+
+/** One watch event, printed as it arrives; the first table row comes with the header. */
+export function formatWatchEvent(item: NodeResource, format: OutputFormat, first: boolean): string {
+  switch (format) {
+    case 'table': {
+      const head = header(item.definition, true);
+      const cells = row(item, true);
+      const text = formatTable(head, [cells]);
+      return first ? text : text.slice(text.indexOf('\n') + 1);
+    }
+    case 'yaml':
+      return (first ? '' : '---\n') + yamlDocument(item);
+    case 'json':
+      return `${JSON.stringify(document(item), null, 4)}\n`;
+  }
+}
