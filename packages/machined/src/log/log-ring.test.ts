@@ -22,7 +22,8 @@ test('tail of an empty ring, of zero and of more lines than exist', () => {
   assert.deepEqual(ring.tail(10), []);
   ring.write('a\nb\n');
   assert.deepEqual(ring.tail(0), []);
-  assert.deepEqual(ring.tail(-3), []);
+  assert.deepEqual(ring.tail(-1), ['a', 'b'], 'negative means all, as tail_lines -1 in Talos');
+  assert.deepEqual(ring.tail(Number.NaN), []);
   assert.deepEqual(ring.tail(99), ['a', 'b']);
 });
 

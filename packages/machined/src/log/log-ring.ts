@@ -17,7 +17,8 @@ export interface LogRingOptions {
 
 export interface LogFollowOptions {
   signal: AbortSignal;
-  /** Lines of history to yield before new ones; all retained lines when undefined, 0 for none. */
+  /** Lines of history to yield before new ones: all retained lines when undefined or negative
+   * (Talos's `tail_lines: -1`), none for 0. */
   tailLines?: number;
 }
 
@@ -93,9 +94,9 @@ export class LogRing {
     wakeAll(this.#waiters);
   }
 
-  /** The last `n` readable lines, oldest first. */
+  /** The last `n` readable lines, oldest first; all of them when `n` is negative. */
   tail(n: number): string[] {
-    const from = Math.max(this.first, this.next - Math.max(0, Math.floor(n)));
+    const from = this.#tailStart(n);
     const out: string[] = [];
     for (let seq = from; seq < this.next;) {
       const batch = this.#read(seq);
@@ -112,7 +113,7 @@ export class LogRing {
    */
   follow(options: LogFollowOptions): AsyncGenerator<string, void, undefined> {
     const { tailLines } = options;
-    const from = tailLines === undefined ? this.first : Math.max(this.first, this.next - Math.max(0, tailLines));
+    const from = this.#tailStart(tailLines ?? -1);
     return this.#follow(from, options.signal);
   }
 
@@ -150,6 +151,12 @@ export class LogRing {
       chunks: this.#sealed.length + 1,
       waiting: this.#waiters.size,
     };
+  }
+
+  #tailStart(n: number): number {
+    if (Number.isNaN(n)) return this.next;
+    if (n < 0) return this.first;
+    return Math.max(this.first, this.next - (Number.isFinite(n) ? Math.floor(n) : Number.MAX_SAFE_INTEGER));
   }
 
   #seal(): void {
