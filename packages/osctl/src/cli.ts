@@ -13,6 +13,7 @@ import { serviceCommand } from './commands/service.ts';
 import { logsCommand } from './commands/logs.ts';
 import { dmesgCommand } from './commands/dmesg.ts';
 import { eventsCommand } from './commands/events.ts';
+import { clusterCommand } from './commands/cluster.ts';
 import { getCommand } from './commands/get.ts';
 
 /** Builds the whole command tree. Each command lives in a file of its own under commands/. */
@@ -42,6 +43,7 @@ export function buildProgram(io: Io): Command {
     dmesgCommand(io),
     eventsCommand(io),
     getCommand(io),
+    clusterCommand(io),
   ];
   const all = [...real, ...plannedCommands(new Set(real.map((c) => c.name())))];
   const order: readonly string[] = Object.values(Group);
