@@ -42,7 +42,7 @@ export function toWireResource(res: Resource): WireResource {
 }
 
 // cosi.resource.LabelTerm.Operation numbers.
-const ops: Readonly<Record<number, LabelTerm['op']>> = {
+const ops: Readonly<Partial<Record<number, LabelTerm['op']>>> = {
   0: 'exists',
   1: 'equal',
   2: 'not-exists',
@@ -59,6 +59,9 @@ export function fromWireLabelQuery(queries: readonly cosiResourceApi.LabelQuery[
   return terms.map((t): LabelTerm => {
     const op = ops[t.op];
     const invert = t.invert;
+    if (op === undefined || op === 'not-equal' || op === 'not-in') {
+      throw new ApiError('invalid-argument', `label term on "${t.key}": unknown operation ${String(t.op)}`);
+    }
     switch (op) {
       case 'exists':
       case 'not-exists':
@@ -71,10 +74,6 @@ export function fromWireLabelQuery(queries: readonly cosiResourceApi.LabelQuery[
       case 'lt-numeric':
       case 'lte-numeric':
         return { key: t.key, op, value: t.value[0] ?? '', invert };
-      case 'not-equal':
-      case 'not-in':
-      case undefined:
-        throw new ApiError('invalid-argument', `label term on "${t.key}": unknown operation ${String(t.op)}`);
     }
   });
 }
