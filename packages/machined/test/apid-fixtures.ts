@@ -88,7 +88,11 @@ export interface FakeMachined {
   rolesOf(call: SeenCall): string[];
 }
 
-const watchTypes = ['ApiCertificates.secrets.talos.dev', 'MachineStatuses.runtime.talos.dev'];
+const watchTypes = [
+  'ApiCertificates.secrets.talos.dev',
+  'MachineStatuses.runtime.talos.dev',
+  'OSRootSecrets.secrets.talos.dev',
+];
 
 export async function startFakeMachined(t: TestContext, hostname: string): Promise<FakeMachined> {
   const dir = mkdtempSync(join(tmpdir(), 'bronze-apid-'));
