@@ -62,9 +62,9 @@ export async function waitForApi(address: string, options: WaitApiOptions): Prom
       return { ok: true, tag, ms: Date.now() - started };
     } catch (err) {
       options.signal?.throwIfAborted();
-      reason = err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
+      reason = shortReason(err);
     }
-    if (Date.now() - lastReport >= 3000) {
+    if (Date.now() - lastReport >= 5000) {
       lastReport = Date.now();
       options.onWaiting(reason, Date.now() - started);
     }
@@ -79,4 +79,12 @@ export async function waitForApi(address: string, options: WaitApiOptions): Prom
 export function opensslTls(tls: TlsMaterial): TlsMaterial {
   const key = parsePrivateKeyPem(tls.key.toString()).privateKey.export({ format: 'pem', type: 'pkcs8' });
   return { ...tls, key };
+}
+
+/** The first line of a call failure, without grpc-js's empty resolution note. */
+function shortReason(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return (text.split('\n')[0] ?? text)
+    .replace(/\.? ?Resolution note: ?$/, '')
+    .replace(/^\/machine\.MachineService\/Version: /, '');
 }
