@@ -40,6 +40,15 @@ import {
 const root = join(import.meta.dirname, '..');
 const protoRoot = join(root, 'packages/machinery/api');
 const committed = join(root, 'packages/machinery/src/api/gen');
+// Every proto tree and its committed output: the Talos API, and the subset of etcd's v3 API that
+// machined's etcd client speaks (its own package, since only machined talks to etcd).
+const targets = [
+  { protoRoot, committed },
+  {
+    protoRoot: join(root, 'packages/machined/src/etcd/proto'),
+    committed: join(root, 'packages/machined/src/etcd/gen'),
+  },
+];
 const pluginScript = join(root, 'node_modules/@bufbuild/protoc-gen-es/bin/protoc-gen-es');
 // ts output, `.ts` import extensions and `as const` enums: Node's type stripping runs the result.
 const pluginOptions = 'target=ts,import_extension=ts,erasable_syntax=true';
@@ -71,7 +80,7 @@ function wellKnownDescriptors(): Uint8Array {
   return toBinary(FileDescriptorSetSchema, create(FileDescriptorSetSchema, { file: files.map((f) => f.proto) }));
 }
 
-function generate(outDir: string): void {
+function generate(outDir: string, protoRoot: string): void {
   mkdirSync(outDir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'bronze-gen-api-'));
   try {
@@ -122,11 +131,11 @@ function differences(want: Map<string, string>, have: Map<string, string>): stri
   return out;
 }
 
-function regenerateCommitted(): void {
+function regenerateCommitted(protoRoot: string, committed: string): void {
   // Generate beside the target, then swap, so a failed run leaves the committed copy alone.
-  const fresh = mkdtempSync(join(root, 'packages/machinery/src/api/.gen-'));
+  const fresh = mkdtempSync(join(committed, '../.gen-'));
   try {
-    generate(fresh);
+    generate(fresh, protoRoot);
     rmSync(committed, { recursive: true, force: true });
     renameSync(fresh, committed);
   } finally {
@@ -134,12 +143,12 @@ function regenerateCommitted(): void {
   }
 }
 
-function check(): boolean {
+function check(protoRoot: string, committed: string): boolean {
   const fresh = mkdtempSync(join(tmpdir(), 'bronze-gen-api-check-'));
   try {
-    generate(fresh);
+    generate(fresh, protoRoot);
     const found = differences(snapshot(fresh), snapshot(committed));
-    for (const line of found) process.stderr.write(`proto: ${line} in packages/machinery/src/api/gen\n`);
+    for (const line of found) process.stderr.write(`proto: ${line} in ${relative(root, committed)}\n`);
     if (found.length > 0) process.stderr.write('proto: run `node scripts/gen-api.ts` and commit the result\n');
     return found.length === 0;
   } finally {
@@ -149,10 +158,10 @@ function check(): boolean {
 
 const { values } = parseArgs({ options: { out: { type: 'string' }, check: { type: 'boolean', default: false } } });
 if (values.check) {
-  if (!check()) process.exitCode = 1;
+  if (!targets.map((t) => check(t.protoRoot, t.committed)).every(Boolean)) process.exitCode = 1;
   else process.stdout.write('proto: generated code is up to date\n');
 } else if (values.out !== undefined) {
-  generate(values.out);
+  generate(values.out, protoRoot);
 } else {
-  regenerateCommitted();
+  for (const t of targets) regenerateCommitted(t.protoRoot, t.committed);
 }
