@@ -1,6 +1,9 @@
 // machined as a real process on the process platform, called over its unix socket.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
 import { stat } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { isApiError, type ApiError } from '@bronze/machinery';
 import { controlPlaneConfig, nextAddress, roleMetadata, soon, startNode, waitFor } from './machined-fixture.ts';
@@ -100,3 +103,76 @@ test('a control plane lists services, serves logs and events, and answers COSI r
   }
   assert.deepEqual(after, events.slice(3, 5));
 });
+
+test('file RPCs stay inside the node; reboot brings a new boot id; SIGTERM leaves no process', async (t) => {
+  const node = await startNode(t);
+  const deadline = { deadline: soon() };
+  const bootIdFile = '/proc/sys/kernel/random/boot_id';
+  const readText = async (path: string): Promise<string> =>
+    (await collect(node.machine.read({ path }, deadline))).map((d) => Buffer.from(d.bytes).toString()).join('');
+  const first = (await readText(bootIdFile)).trim();
+  assert.match(first, /^[0-9a-f-]{36}$/);
+
+  const listed = await collect(node.machine.list({ root: '/system', recurse: true }, deadline));
+  assert.ok(
+    listed.some((f) => f.name === '/system/run/machined/machine.sock'),
+    listed.map((f) => f.name).join(' '),
+  );
+  await expectApiError(collect(node.machine.read({ path: '/../../../etc/passwd' }, deadline)), 'not-found');
+  await expectApiError(collect(node.machine.read({ path: '/no/such/file' }, deadline)), 'not-found');
+
+  const archive = Buffer.concat(
+    (await collect(node.machine.copy({ rootPath: '/proc' }, deadline))).map((d) => d.bytes),
+  );
+  const tar = gunzipSync(archive);
+  assert.ok(tar.includes(Buffer.from(`proc/sys/kernel/random/boot_id`)));
+  assert.ok(tar.includes(Buffer.from(first)));
+
+  const reply = await node.machine.reboot({}, deadline);
+  assert.notEqual(reply.messages[0]?.actorId ?? '', '');
+  const second = await waitFor(
+    async () => {
+      const id = (await readText(bootIdFile)).trim();
+      assert.notEqual(id, first);
+      return id;
+    },
+    { what: 'a new boot id', output: node.output },
+  );
+  assert.match(second, /^[0-9a-f-]{36}$/);
+  await waitFor(async () => node.machine.version({}, deadline), { what: 'version after reboot' });
+
+  const children = descendants(node.child.pid ?? 0);
+  node.child.kill('SIGTERM');
+  const [code] = (await once(node.child, 'exit')) as [number | null];
+  assert.equal(code, 0, node.output());
+  await assert.rejects(stat(node.socket), /ENOENT/);
+  for (const pid of children) assert.equal(alive(pid), false, `process ${String(pid)} outlived machined`);
+});
+
+function descendants(pid: number): number[] {
+  const out = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' });
+  const byParent = new Map<number, number[]>();
+  for (const line of out.trim().split('\n')) {
+    const [p, pp] = line.trim().split(/\s+/).map(Number);
+    if (p === undefined || pp === undefined) continue;
+    byParent.set(pp, [...(byParent.get(pp) ?? []), p]);
+  }
+  const found: number[] = [];
+  const stack = [pid];
+  while (stack.length > 0) {
+    for (const c of byParent.get(stack.pop() ?? 0) ?? []) {
+      found.push(c);
+      stack.push(c);
+    }
+  }
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -18,11 +18,13 @@ import { checkAuthorized } from './call-roles.ts';
 import { clientConfigHandlers } from './client-config-handler.ts';
 import { cosiStateHandlers } from './cosi-state.ts';
 import { eventHandlers } from './event-handlers.ts';
+import { fileHandlers } from './file-handlers.ts';
 import { guardHandlers } from './guard.ts';
 import { infoHandlers } from './info-handlers.ts';
 import { lifecycleHandlers } from './lifecycle-handlers.ts';
 import type { NodeApi } from './node-api.ts';
 import { serviceHandlers } from './service-handlers.ts';
+import { systemHandlers } from './system-handlers.ts';
 
 export interface MachineApiServer {
   readonly socket: string;
@@ -36,6 +38,8 @@ export function machineServiceHandlers(node: NodeApi): HandlersOf<typeof machine
     ...eventHandlers(node),
     ...lifecycleHandlers(node),
     ...clientConfigHandlers(node),
+    ...systemHandlers(node),
+    ...fileHandlers(node),
   };
 }
 
