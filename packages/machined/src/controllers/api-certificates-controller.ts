@@ -73,8 +73,12 @@ export function apiCertificatesController(options: ApiCertificatesControllerOpti
         const inputs = await readInputs(ctx);
         if (inputs === undefined) continue;
         const key = JSON.stringify([inputs.type, inputs.names, inputs.root.issuingCA.crt]);
-        const due = issued === undefined || issued.key !== key || now() - issued.at >= lifetimeMs / 2;
-        if (!due) continue;
+        const age = issued === undefined || issued.key !== key ? Infinity : now() - issued.at;
+        if (age < lifetimeMs / 2) {
+          // Woken early (another input changed, or a timer ran ahead of the wall clock).
+          wakeIn(lifetimeMs / 2 - age);
+          continue;
+        }
         try {
           const spec =
             inputs.type === 'controlplane'
