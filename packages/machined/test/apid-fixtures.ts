@@ -1,9 +1,9 @@
 // Test fixtures for apid: an OS PKI, a fake machined (a small grpc-js server on a temporary unix
 // socket that answers Version/Reboot/ApplyConfiguration/Logs/EtcdRecover and serves the resources apid
 // watches), and clients that call apid over mutual TLS. Tests need no real machined.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EventEmitter, once } from 'node:events';
 import { Metadata, ServerCredentials, type Client } from '@grpc/grpc-js';
 import {
@@ -96,7 +96,9 @@ const watchTypes = [
 
 export async function startFakeMachined(t: TestContext, hostname: string): Promise<FakeMachined> {
   const dir = mkdtempSync(join(tmpdir(), 'bronze-apid-'));
-  const socketPath = join(dir, 'machine.sock');
+  // Where apid looks by default (NODE.md), so a real apid process finds it from --state-dir.
+  const socketPath = join(dir, 'system', 'run', 'machined', 'machine.sock');
+  mkdirSync(dirname(socketPath), { recursive: true });
   const specs = new Map<string, unknown>();
   const changes = new EventEmitter();
   const server = createApiServer();
