@@ -106,10 +106,10 @@ test('a worker asks trustd with its token, retries while trustd is down, and has
   await putConfig(cp.state, configs.controlplane);
   const cpCerts = await cp.eventually(() => read(cp.state, ApiCertificates, ApiCertificatesId));
   const crtPem = cpCerts.spec.server.crt;
-  const requester: CertificateRequester = async (req) => {
+  const requester: CertificateRequester = (req) => {
     calls.push({ host: req.host, token: req.token, csr: req.csrPem });
-    if (calls.length < 3) throw new Error('connect ECONNREFUSED 10.5.0.2:50001');
-    return { caPem: req.caPem, crtPem };
+    if (calls.length < 3) return Promise.reject(new Error('connect ECONNREFUSED 10.5.0.2:50001'));
+    return Promise.resolve({ caPem: req.caPem, crtPem });
   };
   const h = stopWith(t, startHarness({ controllers: configControllers(requester) }));
   await putConfig(h.state, configs.worker);
@@ -117,7 +117,7 @@ test('a worker asks trustd with its token, retries while trustd is down, and has
   assert.equal(calls.length, 3);
   assert.equal(calls[0]?.host, '10.5.0.2');
   const root = await read(h.state, OSRootSecrets, OSRootSecretsId);
-  assert.equal(calls[0]?.token, root.spec.token);
+  assert.equal(calls.at(0)?.token, root.spec.token);
   assert.equal(root.spec.issuingCA.key, '');
   const csr = await parseCsrPem(calls[2]?.csr ?? '');
   assert.ok(csr.ipAddresses.includes('10.5.0.3'));
