@@ -83,6 +83,8 @@ export interface FakeMachined {
   openStreams: number;
   /** Bytes received by EtcdRecover. */
   recovered: number;
+  /** Messages the `flood` Logs stream has produced. */
+  produced: number;
   /** Publishes (or with undefined, destroys) a resource spec that apid may be watching. */
   publish(type: string, spec: unknown): void;
   rolesOf(call: SeenCall): string[];
@@ -109,6 +111,7 @@ export async function startFakeMachined(t: TestContext, hostname: string): Promi
     abortedStreams: 0,
     openStreams: 0,
     recovered: 0,
+    produced: 0,
     publish: (type, spec) => {
       specs.set(type, spec);
       changes.emit('change', type);
@@ -137,6 +140,19 @@ export async function startFakeMachined(t: TestContext, hostname: string): Promi
       logs: async function* (req, ctx) {
         seen('Logs', ctx.metadata);
         fake.openStreams++;
+        if (req.id === 'flood') {
+          // As fast as the stream takes them: how far ahead of a slow client does machined get?
+          const line = Buffer.alloc(1024, 0x61);
+          try {
+            for (;;) {
+              fake.produced++;
+              yield { bytes: line };
+            }
+          } finally {
+            fake.openStreams--;
+            if (ctx.signal.aborted) fake.abortedStreams++;
+          }
+        }
         try {
           for (let i = 0; !ctx.signal.aborted; i++) {
             yield { bytes: Buffer.from(`${req.id} line ${i}\n`) };

@@ -150,6 +150,28 @@ test('a client that disappears mid-stream cancels the upstream stream, even acro
   }
 });
 
+test('a slow client holds back machined through two apids (backpressure)', async (t) => {
+  const pki = await createPki();
+  const a = await node(t, pki, 'node-a', { client: true });
+  const b = await node(t, pki, 'node-b', { client: false });
+  const machine = await adminOf(t, pki, a.port);
+  const controller = new AbortController();
+  const stream = machine
+    .logs({ id: 'flood', follow: true }, { metadata: md(['node', b.target]), signal: controller.signal })
+    [Symbol.asyncIterator]();
+  assert.equal((await stream.next()).done, false);
+  await new Promise((r) => setTimeout(r, 300));
+  const ahead = b.machined.produced;
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(b.machined.produced, ahead, 'machined stopped producing while the client did not read');
+  // Flow-control windows and buffers on three hops: a few MiB at most, not everything.
+  assert.ok(ahead < 16 * 1024, `machined ran ${String(ahead)} KiB ahead of the client`);
+  for (let i = 0; i < 100; i++) assert.equal((await stream.next()).done, false);
+  controller.abort(new Error('done'));
+  await stream.return?.();
+  await eventually(() => (b.machined.openStreams === 0 ? true : undefined));
+});
+
 test('malformed routing metadata is INVALID_ARGUMENT; State cannot fan out', async (t) => {
   const pki = await createPki();
   const a = await node(t, pki, 'node-a', { client: true });
