@@ -156,9 +156,11 @@ test('a slow client holds back machined through two apids (backpressure)', async
   const b = await node(t, pki, 'node-b', { client: false });
   const machine = await adminOf(t, pki, a.port);
   const controller = new AbortController();
-  const stream = machine
-    .logs({ id: 'flood', follow: true }, { metadata: md(['node', b.target]), signal: controller.signal })
-    [Symbol.asyncIterator]();
+  const logs = machine.logs(
+    { id: 'flood', follow: true },
+    { metadata: md(['node', b.target]), signal: controller.signal },
+  );
+  const stream = logs[Symbol.asyncIterator]();
   assert.equal((await stream.next()).done, false);
   await new Promise((r) => setTimeout(r, 300));
   const ahead = b.machined.produced;
