@@ -1,0 +1,233 @@
+// npm run bench -- api [--nodes N]: the machine API through apid on a real process cluster
+// (1 control plane + N-1 workers, N = 20 by default). Version p50/p99 and calls/s over mutual TLS,
+// the same forwarded to a second node, client-side fan-out to 1, 5 and N nodes (one call per node,
+// all through the first control plane), logs follow throughput, idle RSS of machined and apid, and
+// grpc-js's own echo over the same TLS as the floor (ratios = ours / floor).
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Metadata } from '@grpc/grpc-js';
+import {
+  createClient,
+  dial,
+  encodeCertificateAndKey,
+  issueCertificateAndKey,
+  loadClientConfig,
+  loadSecretsBundle,
+  machineApi,
+  mutualTlsChannelCredentials,
+  parseCertificateAndKey,
+  type ClientOf,
+  type TlsMaterial,
+} from '@bronze/machinery';
+import { opensslTls, processProvisioner, type ClusterInfo } from '@bronze/provision';
+import { startEchoFloor } from './lib-echo.ts';
+import { benchLine, percentile } from './lib-stats.ts';
+
+const { values } = parseArgs({
+  options: { nodes: { type: 'string', default: '20' }, seconds: { type: 'string', default: '3' } },
+});
+const wanted = Math.max(2, Number(values.nodes));
+const seconds = Number(values.seconds);
+const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+interface Timing {
+  p50: number;
+  p99: number;
+  perSecond: number;
+  count: number;
+}
+
+/** Runs `fn` back to back for `seconds` (after a short warm-up) and times each run. */
+async function timed(fn: () => Promise<unknown>): Promise<Timing> {
+  for (let i = 0; i < 50; i++) await fn();
+  const samples: number[] = [];
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  while (performance.now() < end) {
+    const t0 = performance.now();
+    await fn();
+    samples.push(performance.now() - t0);
+  }
+  const total = (performance.now() - start) / 1000;
+  samples.sort((a, b) => a - b);
+  return {
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    perSecond: samples.length / total,
+    count: samples.length,
+  };
+}
+
+const show = (name: string, t: Timing, unit = 'calls'): void => {
+  say(
+    `${name.padEnd(34)} p50 ${t.p50.toFixed(3)} ms  p99 ${t.p99.toFixed(3)} ms  ${t.perSecond.toFixed(0)} ${unit}/s  (${t.count})`,
+  );
+};
+
+const nodeMd = (address: string): { metadata: Metadata } => {
+  const metadata = new Metadata();
+  metadata.set('node', address);
+  return { metadata };
+};
+
+async function rssMb(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return Number.NaN;
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+  return kb === undefined ? Number.NaN : Number(kb) / 1024;
+}
+
+async function pidOf(stateDir: string, role: string): Promise<number | undefined> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const args = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    const at = args.indexOf('--state-dir');
+    if (at > 0 && args[at + 1] === stateDir && args.includes(role)) return Number(entry);
+  }
+  return undefined;
+}
+
+type Machine = ClientOf<typeof machineApi.MachineService>;
+
+/** Follows a service's log from its start: lines received per second until the stream goes idle. */
+async function logsFollow(machine: Machine, id: string): Promise<{ lines: number; perSecond: number }> {
+  const abort = new AbortController();
+  let lines = 0;
+  let last = performance.now();
+  const start = last;
+  let idle: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      abort.abort();
+    }, 300);
+  };
+  arm();
+  try {
+    for await (const chunk of machine.logs(
+      { namespace: 'system', id, follow: true, tailLines: -1 },
+      { signal: abort.signal },
+    )) {
+      for (const b of chunk.bytes) if (b === 10) lines++;
+      last = performance.now();
+      arm();
+    }
+  } catch (err) {
+    if (!abort.signal.aborted) throw err;
+  } finally {
+    clearTimeout(idle);
+  }
+  return { lines, perSecond: lines / Math.max((last - start) / 1000, 1e-3) };
+}
+
+async function createCluster(root: string): Promise<ClusterInfo> {
+  const started = performance.now();
+  const info = await processProvisioner({ stateRoot: root, stopTimeoutMs: 5000 }).create({
+    name: 'bench',
+    controlPlanes: 1,
+    workers: wanted - 1,
+    rsaBits: 2048,
+    waitTimeoutMs: 300_000,
+    talosconfig: join(root, 'talosconfig'),
+    progress: (l) => {
+      if (!l.startsWith('  ')) say(`  ${l}`);
+    },
+  });
+  say(
+    `cluster of ${info.nodes.length} nodes (1 control plane) ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return info;
+}
+
+async function adminTls(root: string): Promise<TlsMaterial> {
+  const context = (await loadClientConfig(join(root, 'talosconfig'))).contexts['bench'];
+  const pem = (v: string | undefined): string => Buffer.from(v ?? '', 'base64').toString('utf8');
+  return opensslTls({ ca: pem(context?.ca), cert: pem(context?.crt), key: pem(context?.key) });
+}
+
+/** A server certificate from the cluster's OS CA, so the floor uses the very same TLS. */
+async function floorServerTls(info: ClusterInfo, address: string): Promise<TlsMaterial> {
+  const secrets = await loadSecretsBundle(join(info.dir, 'secrets.yaml'));
+  const ca = parseCertificateAndKey(secrets.certs.os.crt, secrets.certs.os.key, 'os ca');
+  const leaf = encodeCertificateAndKey(
+    await issueCertificateAndKey(ca, { ipAddresses: [address], extKeyUsage: ['serverAuth'] }),
+  );
+  return opensslTls({ ca: secrets.certs.os.crt, cert: leaf.crt, key: leaf.key });
+}
+
+async function main(): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'bronze-bench-api-'));
+  let info: ClusterInfo | undefined;
+  try {
+    info = await createCluster(root);
+    const [cp, second] = info.nodes;
+    if (cp === undefined || second === undefined) throw new Error('the cluster has fewer than 2 nodes');
+    const tls = await adminTls(root);
+    const channel = dial(`${cp.address}:50000`, { credentials: mutualTlsChannelCredentials(tls) });
+    const machine = createClient(machineApi.MachineService, channel);
+
+    const direct = await timed(() => machine.version({}));
+    show('Version through apid (mTLS)', direct);
+    const forwarded = await timed(() => machine.version({}, nodeMd(second.address)));
+    show(`Version forwarded to ${second.name}`, forwarded);
+    const fan: Record<number, Timing> = {};
+    for (const k of [...new Set([1, 5, info.nodes.length])].filter((n) => n <= info!.nodes.length)) {
+      const targets = info.nodes.slice(0, k).map((n) => n.address);
+      fan[k] = await timed(() => Promise.all(targets.map((a) => machine.version({}, nodeMd(a)))));
+      show(`fan-out to ${k} nodes (one call each)`, fan[k], 'rounds');
+    }
+    const logs = await logsFollow(machine, 'apid').catch((err: unknown) => {
+      say(`logs -f apid failed: ${String(err)}`);
+      return { lines: 0, perSecond: Number.NaN };
+    });
+    say(`logs -f apid (whole ring, then idle)   ${logs.lines} lines, ${logs.perSecond.toFixed(0)} lines/s`);
+
+    await new Promise((r) => setTimeout(r, 1000));
+    const machinedRss = await rssMb(cp.pid);
+    const apidRss = await rssMb(await pidOf(cp.stateDir, 'apid'));
+    say(`idle RSS on ${cp.name}: machined ${machinedRss.toFixed(1)} MiB, apid ${apidRss.toFixed(1)} MiB`);
+
+    const floorAddress = '127.0.0.1';
+    const echo = await startEchoFloor(floorAddress, await floorServerTls(info, floorAddress), tls);
+    const payload = Buffer.alloc(64, 1);
+    const floor = await timed(() => echo.call(payload));
+    show('floor: grpc-js echo, same mTLS', floor);
+    await echo.close();
+    channel.close();
+
+    const last = fan[info.nodes.length] ?? fan[5];
+    say(
+      benchLine('api', {
+        version_p50_ms: direct.p50,
+        version_p99_ms: direct.p99,
+        version_calls_s: direct.perSecond,
+        fwd_p50_ms: forwarded.p50,
+        fwd_p99_ms: forwarded.p99,
+        fwd_calls_s: forwarded.perSecond,
+        fanout1_p50_ms: fan[1]?.p50 ?? Number.NaN,
+        fanout5_p50_ms: fan[5]?.p50 ?? Number.NaN,
+        fanout_nodes: info.nodes.length,
+        fanoutN_p50_ms: last?.p50 ?? Number.NaN,
+        fanoutN_p99_ms: last?.p99 ?? Number.NaN,
+        logs_follow_lines_s: logs.perSecond,
+        machined_rss_mb: machinedRss,
+        apid_rss_mb: apidRss,
+        echo_p50_ms: floor.p50,
+        echo_calls_s: floor.perSecond,
+        version_vs_echo_p50: direct.p50 / floor.p50,
+        fwd_vs_echo_p50: forwarded.p50 / floor.p50,
+        echo_vs_version_calls: floor.perSecond / direct.perSecond,
+      }),
+    );
+  } finally {
+    if (info !== undefined) await processProvisioner({ stateRoot: root, stopTimeoutMs: 5000 }).destroy('bench');
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+await main();
