@@ -1,25 +1,18 @@
 // The multi-call entry point (/sbin/init in the image): the role is the name it was started as
 // (machined, apid, trustd) or, in a checkout, its first argument (docs/NODE.md).
 import { basename } from 'node:path';
+import { apidMain } from './apid/apid-main.ts';
 import { isUsageError } from './machined/args.ts';
 import { runMachined } from './machined/run-machined.ts';
+import { trustdMain } from './trustd/trustd-main.ts';
 
 type Entry = (argv: readonly string[]) => Promise<number>;
-
-function notYet(role: string): Entry {
-  return () => {
-    process.stderr.write(
-      `${role}: not built yet in this checkout (packages/machined/src/${role}/ has no entry function); machined keeps restarting it with backoff\n`,
-    );
-    return Promise.resolve(1);
-  };
-}
 
 const roles: Readonly<Record<string, Entry>> = {
   machined: runMachined,
   init: runMachined,
-  apid: notYet('apid'),
-  trustd: notYet('trustd'),
+  apid: apidMain,
+  trustd: trustdMain,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

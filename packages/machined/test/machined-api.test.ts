@@ -65,9 +65,10 @@ test('a control plane lists services, serves logs and events, and answers COSI r
         deadline,
       );
       assert.match(res.resource?.spec?.yamlSpec ?? '', /stage: running/);
+      assert.match(res.resource?.spec?.yamlSpec ?? '', /ready: true/);
       return res;
     },
-    { what: 'MachineStatus running', output: node.output },
+    { what: 'MachineStatus running and ready (apid and trustd answering)', output: node.output, timeoutMs: 20_000 },
   );
   assert.equal(status.resource?.metadata?.type, 'MachineStatuses.runtime.talos.dev');
   const version = await node.state.get(

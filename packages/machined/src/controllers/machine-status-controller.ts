@@ -28,7 +28,9 @@ export function machineStatusController(stage: Observed<MachineStage>): Controll
             reason: 'the node has no valid machine config: apply one (osctl apply-config)',
           });
         }
-        const down = (await ctx.list(Service)).filter((s) => !s.spec.running || !s.spec.healthy);
+        // As Talos: a running service counts as up when healthy or when its health is unknown (it has
+        // no health check, or none has finished yet).
+        const down = (await ctx.list(Service)).filter((s) => !s.spec.running || (!s.spec.healthy && !s.spec.unknown));
         if (down.length > 0) {
           unmet.push({
             name: 'services',

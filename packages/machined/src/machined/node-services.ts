@@ -3,6 +3,7 @@
 // the platform's reason).
 import { fileURLToPath } from 'node:url';
 import type { Platform } from '../platform/platform.ts';
+import { tcpAnswers } from '../services/conditions.ts';
 import { processRunner } from '../services/process-runner.ts';
 import { taskRunner } from '../services/task-runner.ts';
 import type { ServiceSpec } from '../services/service.ts';
@@ -26,9 +27,19 @@ function childEnv(): Record<string, string> {
   return env;
 }
 
+/** apid and trustd are healthy when their port answers on the node address. */
+const Ports = { apid: 50000, trustd: 50001 } as const;
+
 function daemon(role: 'apid' | 'trustd', options: NodeServicesOptions): ServiceSpec {
   const { platform } = options;
+  const check = async (signal: AbortSignal): Promise<void> => {
+    const host = platform.address();
+    if (!(await tcpAnswers({ host, port: Ports[role], timeoutMs: 1000, signal }))) {
+      throw new Error(`${role} does not answer on ${host}:${String(Ports[role])}`);
+    }
+  };
   return {
+    health: { check, settings: { initialDelayMs: 200, periodMs: 5000, timeoutMs: 1500 } },
     id: role,
     dependsOn: ['machined'],
     runner: processRunner({
