@@ -249,3 +249,4 @@ export {
 export type { RemoteDefinition } from './client/resource-definitions.ts';
 export { timestampDate, timestampFromDate, durationFromMs, durationMs } from '@bufbuild/protobuf/wkt';
 export type { Timestamp } from '@bufbuild/protobuf/wkt';
+export { extractTarGz, safeEntryPath, ArchiveError, isArchiveError } from './client/tar-extract.ts';

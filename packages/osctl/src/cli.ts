@@ -15,6 +15,13 @@ import { dmesgCommand } from './commands/dmesg.ts';
 import { eventsCommand } from './commands/events.ts';
 import { clusterCommand } from './commands/cluster.ts';
 import { getCommand } from './commands/get.ts';
+import { processesCommand } from './commands/processes.ts';
+import { memoryCommand } from './commands/memory.ts';
+import { mountsCommand } from './commands/mounts.ts';
+import { listCommand } from './commands/list.ts';
+import { readCommand } from './commands/read.ts';
+import { copyCommand } from './commands/copy.ts';
+import { usageCommand } from './commands/usage.ts';
 
 /** Builds the whole command tree. Each command lives in a file of its own under commands/. */
 export function buildProgram(io: Io): Command {
@@ -44,6 +51,13 @@ export function buildProgram(io: Io): Command {
     eventsCommand(io),
     getCommand(io),
     clusterCommand(io),
+    processesCommand(io),
+    memoryCommand(io),
+    mountsCommand(io),
+    listCommand(io),
+    readCommand(io),
+    copyCommand(io),
+    usageCommand(io),
   ];
   const all = [...real, ...plannedCommands(new Set(real.map((c) => c.name())))];
   const order: readonly string[] = Object.values(Group);

@@ -92,7 +92,7 @@ export interface Run {
 export async function osctl(
   node: FakeNode,
   args: string[],
-  options: { signal?: AbortSignal; now?: Date } = {},
+  options: { signal?: AbortSignal; now?: Date; write?: (bytes: Uint8Array) => void } = {},
 ): Promise<Run> {
   let stdout = '';
   let stderr = '';
@@ -103,6 +103,7 @@ export async function osctl(
     cwd: node.dir,
     now: () => options.now ?? new Date('2026-01-01T00:10:00Z'),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.write ? { write: options.write } : {}),
   };
   const code = await runCli(['--talosconfig', node.talosconfig, ...args], io);
   return { code, stdout, stderr };

@@ -9,7 +9,7 @@ import {
   type NodeClient,
   type ConnectOptions,
 } from '@bronze/machinery';
-import type { Io } from '../io.ts';
+import { UsageError, type Io } from '../io.ts';
 import { talosconfigPath } from './config-file.ts';
 
 /** Io with what tests control in online commands: a Ctrl-C signal and the clock. */
@@ -17,6 +17,22 @@ export interface NodeIo extends Io {
   /** Stands for Ctrl-C; without it the command listens for SIGINT itself. */
   signal?: AbortSignal;
   now?: () => Date;
+  /** Raw bytes to stdout (read, copy -); without it they go to process.stdout. */
+  write?: (bytes: Uint8Array) => void;
+}
+
+/** Writes bytes unchanged to stdout (file contents, archives). */
+export function writeBytes(io: Io, bytes: Uint8Array): void {
+  const write = (io as NodeIo).write;
+  if (write !== undefined) write(bytes);
+  else process.stdout.write(bytes);
+}
+
+/** The one node of a command that cannot merge several (read, copy). */
+export function singleNode(nodes: readonly { node: string }[], command: string): void {
+  if (nodes.length > 1) {
+    throw new UsageError(`${command} works on one node at a time, got ${String(nodes.length)}: pass one with -n`);
+  }
 }
 
 export function nowOf(io: Io): Date {
