@@ -155,3 +155,22 @@ test('maintenance mode: no client certificate, everyone reads, apply-config work
     return isApiError(err, 'permission-denied') && err.message.includes('no request forwarding');
   });
 });
+
+test('leaving maintenance mode restarts apid in normal mode on the same port', async (t) => {
+  const pki = await createPki();
+  const machined = await startFakeMachined(t, 'node-m');
+  machined.publish('MachineStatuses.runtime.talos.dev', { stage: 'maintenance', status: { ready: false } });
+  const { port, apid } = await startTestApid(t, machined);
+  assert.equal(apid.mode(), 'maintenance');
+  machined.publish(ApiCertificates, await apiCertificates(pki, { client: true }));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(apid.mode(), 'maintenance', 'certificates alone do not end maintenance');
+  machined.publish('MachineStatuses.runtime.talos.dev', { stage: 'booting', status: { ready: false } });
+  assert.equal(await apid.serving('normal', AbortSignal.timeout(10_000)), port);
+  const reader = await pki.issue({ organizations: ['os:reader'] });
+  const { machine } = machineClient(t, port, { ca: pki.caPem, cert: reader.crt, key: reader.key });
+  await machine.version({});
+  await assert.rejects(machine.applyConfiguration({ data: Buffer.from('x') }), (err: unknown) =>
+    isApiError(err, 'permission-denied'),
+  );
+});
