@@ -2,6 +2,8 @@
 // signed certificate may and may not say.
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ChannelCredentials } from '@grpc/grpc-js';
 import {
   certificateInfo,
@@ -9,6 +11,7 @@ import {
   createCsr,
   dial,
   encodeCertificateAndKey,
+  generateConfigs,
   generatePrivateKey,
   isApiError,
   parseCertificateBundlePem,
@@ -101,4 +104,40 @@ test('the signed certificate is for server auth only and carries no roles', asyn
   assert.deepEqual(crt.native.keyUsage, ['1.3.6.1.5.5.7.3.1']);
   assert.ok(crt.native.subjectAltName?.includes('127.0.0.9'));
   assert.ok(crt.native.validToDate.getTime() - Date.now() <= 24 * 3_600_000 + 60_000);
+});
+
+test('before machined publishes OSRootSecrets, trustd signs with the CA of the config in STATE', async (t) => {
+  const generated = await generateConfigs({ clusterName: 'trustd-test', endpoint: 'https://127.0.0.1:6443' });
+  const machined = await startFakeMachined(t, 'cp-2');
+  const statePath = join(machined.dir, 'system', 'state', 'config.yaml');
+  mkdirSync(dirname(statePath), { recursive: true });
+  writeFileSync(statePath, generated.controlplane, { mode: 0o600 });
+  const controller = new AbortController();
+  const trustd = startTrustd({
+    stateDir: machined.dir,
+    socketPath: machined.socketPath,
+    address: '127.0.0.1',
+    port: 0,
+    signal: controller.signal,
+    logger: nullLogger,
+  });
+  t.after(async () => {
+    controller.abort();
+    await trustd.stop();
+  });
+  const port = await trustd.serving(AbortSignal.timeout(10_000));
+  const channel = dial(`127.0.0.1:${port}`, {
+    credentials: ChannelCredentials.createSsl(Buffer.from(generated.secrets.certs.os.crt)),
+  });
+  t.after(() => {
+    channel.close();
+  });
+  const security = createClient(securityApi.SecurityService, channel);
+  const token = generated.secrets.trustdInfo.token;
+  await assert.rejects(security.certificate({ csr: await csr() }, { metadata: md(['token', Token]) }), (err: unknown) =>
+    isApiError(err, 'permission-denied'),
+  );
+  const reply = await security.certificate({ csr: await csr() }, { metadata: md(['token', token]) });
+  const os = parseCertificatePem(generated.secrets.certs.os.crt);
+  verifyCertificate(parseCertificatePem(Buffer.from(reply.crt).toString()), { roots: [os], usage: 'serverAuth' });
 });
