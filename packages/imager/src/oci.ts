@@ -1,0 +1,108 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { tarStream } from './tar.ts';
+import type { TreeEntry } from './tree.ts';
+
+export const MediaType = {
+  index: 'application/vnd.oci.image.index.v1+json',
+  manifest: 'application/vnd.oci.image.manifest.v1+json',
+  config: 'application/vnd.oci.image.config.v1+json',
+  layer: 'application/vnd.oci.image.layer.v1.tar+gzip',
+} as const;
+
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  annotations?: Record<string, string>;
+}
+
+export interface OciResult {
+  manifest: Descriptor;
+  config: Descriptor;
+  layer: Descriptor;
+  /** sha256 of the uncompressed layer (the config's diff_id). */
+  diffId: string;
+}
+
+/** Fixed so the same tree gives the same image: the epoch, as reproducible-builds tools do. */
+const Epoch = '1970-01-01T00:00:00Z';
+
+function tap(hash: Hash, count: { n: number }): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      count.n += chunk.length;
+      done(null, chunk);
+    },
+  });
+}
+
+async function writeBlob(dir: string, data: Buffer, mediaType: string): Promise<Descriptor> {
+  const hex = createHash('sha256').update(data).digest('hex');
+  await writeFile(join(dir, 'blobs', 'sha256', hex), data, { mode: 0o644 });
+  return { mediaType, digest: `sha256:${hex}`, size: data.length };
+}
+
+export function imageConfig(diffId: string): Record<string, unknown> {
+  return {
+    created: Epoch,
+    architecture: 'amd64',
+    os: 'linux',
+    config: {
+      Entrypoint: ['/sbin/init'],
+      Env: ['PATH=/usr/bin:/sbin:/opt/cni/bin'],
+      WorkingDir: '/',
+      StopSignal: 'SIGTERM',
+    },
+    rootfs: { type: 'layers', diff_ids: [diffId] },
+    history: [{ created: Epoch, created_by: 'bronze imager' }],
+  };
+}
+
+/**
+ * Writes an OCI image layout in `dir` (oci-layout, index.json, blobs/sha256/...): the root file
+ * system as one gzip'd tar layer (sorted, mtime 0, uid/gid 0) and a config whose entrypoint is
+ * /sbin/init. `ref` is the tag recorded in index.json (org.opencontainers.image.ref.name).
+ */
+export async function writeOciLayout(
+  root: string,
+  entries: readonly TreeEntry[],
+  options: { dir: string; ref: string; signal?: AbortSignal | undefined },
+): Promise<OciResult> {
+  const { dir } = options;
+  await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
+  const tarHash = createHash('sha256');
+  const gzHash = createHash('sha256');
+  const tarCount = { n: 0 };
+  const gzCount = { n: 0 };
+  const tmp = join(dir, 'blobs', 'layer.tmp');
+  await pipeline(
+    Readable.from(tarStream(root, entries, options.signal)),
+    tap(tarHash, tarCount),
+    createGzip({ level: 6 }),
+    tap(gzHash, gzCount),
+    createWriteStream(tmp, { mode: 0o644 }),
+    { signal: options.signal },
+  );
+  const layerHex = gzHash.digest('hex');
+  await rename(tmp, join(dir, 'blobs', 'sha256', layerHex));
+  const layer: Descriptor = { mediaType: MediaType.layer, digest: `sha256:${layerHex}`, size: gzCount.n };
+  const diffId = `sha256:${tarHash.digest('hex')}`;
+  const config = await writeBlob(dir, Buffer.from(JSON.stringify(imageConfig(diffId))), MediaType.config);
+  const manifestDoc = { schemaVersion: 2, mediaType: MediaType.manifest, config, layers: [layer] };
+  const manifest = await writeBlob(dir, Buffer.from(JSON.stringify(manifestDoc)), MediaType.manifest);
+  const index = {
+    schemaVersion: 2,
+    mediaType: MediaType.index,
+    manifests: [{ ...manifest, annotations: { 'org.opencontainers.image.ref.name': options.ref } }],
+  };
+  await writeFile(join(dir, 'index.json'), JSON.stringify(index), { mode: 0o644 });
+  await writeFile(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }), { mode: 0o644 });
+  return { manifest, config, layer, diffId };
+}
