@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { isApiError, type ApiError } from '@bronze/machinery';
@@ -177,3 +178,81 @@ function alive(pid: number): boolean {
     return false;
   }
 }
+
+test('an invalid config is refused loudly; the node stays in maintenance until a config is applied', async (t) => {
+  const node = await startNode(t, { config: 'version: v1alpha1\nmachine:\n  type: banana\n' });
+  const deadline = { deadline: soon() };
+  const machineStatus = { namespace: 'runtime', type: 'MachineStatuses.runtime.talos.dev', id: 'machine' };
+  await waitFor(
+    async () => {
+      const res = await node.state.get(machineStatus, deadline);
+      assert.match(res.resource?.spec?.yamlSpec ?? '', /stage: maintenance/);
+    },
+    { what: 'maintenance mode', output: node.output },
+  );
+  assert.match(node.output(), /config is refused/);
+  assert.match(node.output(), /banana/);
+  const services = (await node.machine.serviceList({}, deadline)).messages[0]?.services.map((s) => s.id) ?? [];
+  assert.ok(!services.includes('trustd'), services.join(','));
+  await expectApiError(
+    node.machine.applyConfiguration({ data: new TextEncoder().encode('machine: [') }, deadline),
+    'invalid-argument',
+  );
+
+  const config = await controlPlaneConfig(node.address);
+  const applied = await node.machine.applyConfiguration(
+    { data: new TextEncoder().encode(config) },
+    { ...deadline, metadata: roleMetadata('os:reader') },
+  );
+  assert.ok(applied.messages[0] !== undefined);
+  const persisted = await stat(join(node.dir, 'system/state/config.yaml'));
+  assert.equal(persisted.mode & 0o777, 0o600);
+  await waitFor(
+    async () => {
+      const res = await node.state.get(machineStatus, deadline);
+      assert.match(res.resource?.spec?.yamlSpec ?? '', /stage: running/);
+    },
+    { what: 'running after apply', output: node.output },
+  );
+  await expectApiError(
+    node.machine.applyConfiguration({ data: new TextEncoder().encode(config) }, deadline),
+    'failed-precondition',
+  );
+});
+
+test('logs follow sees new lines; a restarted service runs again', async (t) => {
+  const node = await startNode(t);
+  const deadline = { deadline: soon() };
+  await waitFor(
+    async () => {
+      const s = (await node.machine.serviceList({}, deadline)).messages[0]?.services.find((x) => x.id === 'apid');
+      assert.equal(s?.state, 'Running');
+    },
+    { what: 'apid running', output: node.output },
+  );
+  const tail = await collect(node.machine.logs({ id: 'machined', tailLines: 3 }, deadline));
+  const tailText = tail.map((d) => Buffer.from(d.bytes).toString()).join('');
+  assert.equal(tailText.trimEnd().split('\n').length, 3, tailText);
+
+  const ac = new AbortController();
+  t.after(() => {
+    ac.abort();
+  });
+  const stream = node.machine.logs({ id: 'machined', follow: true, tailLines: 0 }, { signal: ac.signal });
+  const follow = stream[Symbol.asyncIterator]();
+  const first = follow.next();
+  const restarted = await node.machine.serviceRestart({ id: 'apid' }, deadline);
+  assert.match(restarted.messages[0]?.resp ?? '', /restarted/);
+  const line = await first;
+  assert.ok(line.done !== true);
+  assert.match(Buffer.from(line.value.bytes).toString(), /apid|service/);
+  ac.abort();
+  await waitFor(
+    async () => {
+      const s = (await node.machine.serviceList({}, deadline)).messages[0]?.services.find((x) => x.id === 'apid');
+      assert.equal(s?.state, 'Running');
+    },
+    { what: 'apid running again', output: node.output },
+  );
+  await expectApiError(node.machine.serviceRestart({ id: 'nope' }, deadline), 'not-found');
+});

@@ -24,7 +24,12 @@ import type { Platform } from '../platform/platform.ts';
 import { MachineConfig, MachineConfigId } from '../resources/config-resources.ts';
 import { DurableNamespaces } from '../resources/namespaces.ts';
 import { NodeResourceDefinitions } from '../resources/registry.ts';
-import type { MachineStage } from '../resources/runtime-resources.ts';
+import {
+  MachineStatus,
+  MachineStatusId,
+  type MachineStage,
+  type MachineStatusSpec,
+} from '../resources/runtime-resources.ts';
 import { Supervisor } from '../services/supervisor.ts';
 import { nodeServices } from './node-services.ts';
 
@@ -83,7 +88,9 @@ export class Boot {
     const engine = new Engine(state, { logger: logger.child({ component: 'controllers' }) });
     engine.register(...controllers(options, services));
     engine.start();
-    return new Boot({ id, state, engine, supervisor });
+    const boot = new Boot({ id, state, engine, supervisor });
+    void publishMachineStatus(state, options.events, boot.signal);
+    return boot;
   }
 
   /** Stops services, then controllers; the boot's streams end. */
@@ -150,4 +157,25 @@ function watchServices(events: EventRing, onService: () => void): EventPublisher
       return event;
     },
   };
+}
+
+/** A MachineStatusEvent for every change of the MachineStatus resource, as Talos publishes them. */
+async function publishMachineStatus(state: State, events: EventRing, signal: AbortSignal): Promise<void> {
+  const watcher = state.watch<MachineStatusSpec>(MachineStatus.pointer(MachineStatusId), { signal });
+  try {
+    for await (const e of watcher) {
+      if (e.type !== 'created' && e.type !== 'updated') continue;
+      const { stage, status } = e.resource.spec;
+      events.publish({
+        type: 'machine-status',
+        stage: stage === 'shutting down' ? 'shutting-down' : stage,
+        ready: status.ready,
+        unmetConditions: status.unmetConditions.map((c) => ({ ...c })),
+      });
+    }
+  } catch {
+    // the boot ended
+  } finally {
+    watcher.close();
+  }
 }

@@ -78,6 +78,15 @@ export class Machined implements NodeApi {
     await this.done;
   }
 
+  /** machined's own log lines, kept in the `machined` service's log ring (osctl logs machined). */
+  writeOwnLog(text: string): void {
+    try {
+      this.#boot?.supervisor.logs('machined').write(text);
+    } catch {
+      // between boots: the line still went to stderr
+    }
+  }
+
   hostname(): string {
     const fromConfig = this.#config === undefined ? undefined : configHostname(this.#config);
     return (fromConfig ?? this.platform.defaultHostname()).split('.')[0] ?? '';

@@ -8,7 +8,15 @@ import { trustdRequester } from './trustd-client.ts';
 
 export async function runMachined(argv: readonly string[]): Promise<number> {
   const args = parseNodeArgs('machined', argv);
-  const logger = createLogger({ sink: process.stderr, fields: { component: 'machined' } });
+  // The logger exists before the daemon; its lines reach the daemon's log ring once it does.
+  const own: { machined?: Machined } = {};
+  const sink = {
+    write(text: string): void {
+      process.stderr.write(text);
+      own.machined?.writeOwnLog(text);
+    },
+  };
+  const logger = createLogger({ sink, fields: { component: 'machined' } });
   const platform = processPlatform({ stateDir: args.stateDir, address: args.address });
   const machined = new Machined({
     platform,
@@ -20,6 +28,7 @@ export async function runMachined(argv: readonly string[]): Promise<number> {
     logger.info('shutting down', { signal: sig });
     void machined.stop();
   };
+  own.machined = machined;
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   await machined.start();
