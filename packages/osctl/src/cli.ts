@@ -22,6 +22,9 @@ import { listCommand } from './commands/list.ts';
 import { readCommand } from './commands/read.ts';
 import { copyCommand } from './commands/copy.ts';
 import { usageCommand } from './commands/usage.ts';
+import { rebootCommand } from './commands/reboot.ts';
+import { shutdownCommand } from './commands/shutdown.ts';
+import { resetCommand } from './commands/reset.ts';
 
 /** Builds the whole command tree. Each command lives in a file of its own under commands/. */
 export function buildProgram(io: Io): Command {
@@ -58,6 +61,9 @@ export function buildProgram(io: Io): Command {
     readCommand(io),
     copyCommand(io),
     usageCommand(io),
+    rebootCommand(io),
+    shutdownCommand(io),
+    resetCommand(io),
   ];
   const all = [...real, ...plannedCommands(new Set(real.map((c) => c.name())))];
   const order: readonly string[] = Object.values(Group);
