@@ -36,7 +36,7 @@ export interface WaitApiOptions {
   deadline: number;
   /** Checked between attempts: a reason to stop waiting (the process died), or undefined. */
   fatal: () => Promise<string | undefined>;
-  /** Called at most every few seconds with the last reason the node did not answer. */
+  /** Called after each failed attempt with the reason the node did not answer. */
   onWaiting: (reason: string, elapsedMs: number) => void;
   signal?: AbortSignal;
 }
@@ -45,7 +45,6 @@ export type WaitResult = { ok: true; tag: string; ms: number } | { ok: false; re
 
 export async function waitForApi(address: string, options: WaitApiOptions): Promise<WaitResult> {
   const started = Date.now();
-  let lastReport = started;
   let reason = 'no answer yet';
   for (;;) {
     options.signal?.throwIfAborted();
@@ -64,10 +63,7 @@ export async function waitForApi(address: string, options: WaitApiOptions): Prom
       options.signal?.throwIfAborted();
       reason = shortReason(err);
     }
-    if (Date.now() - lastReport >= 5000) {
-      lastReport = Date.now();
-      options.onWaiting(reason, Date.now() - started);
-    }
+    options.onWaiting(reason, Date.now() - started);
     await sleep(200, undefined, options.signal ? { signal: options.signal } : {});
   }
 }

@@ -20,6 +20,15 @@ export async function waitForNodes(record: ClusterRecord, options: WaitNodesOpti
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   options.progress(`waiting for the machine API (apid, port 50000) of ${record.nodes.length} nodes`);
+  const started = Date.now();
+  const pending = new Map<string, string>(record.nodes.map((n) => [n.name, 'no answer yet']));
+  const report = setInterval(() => {
+    const list = [...pending].slice(0, 3).map(([name, why]) => `${name}: ${why}`);
+    const more = pending.size > 3 ? `; and ${pending.size - 3} more` : '';
+    options.progress(
+      `  still waiting for ${pending.size} of ${record.nodes.length} nodes after ${Math.round((Date.now() - started) / 1000)}s (${list.join('; ')}${more})`,
+    );
+  }, 5000);
   try {
     await Promise.all(
       record.nodes.map(async (node) => {
@@ -28,13 +37,12 @@ export async function waitForNodes(record: ClusterRecord, options: WaitNodesOpti
           deadline: options.deadline,
           signal,
           fatal: () => exited(node, options.program),
-          onWaiting: (reason, ms) => {
-            options.progress(
-              `  still waiting for ${node.name} (${node.address}) after ${Math.round(ms / 1000)}s: ${reason}`,
-            );
+          onWaiting: (reason) => {
+            pending.set(node.name, reason);
           },
         });
         if (!result.ok) throw await nodeFailure(node, result.reason);
+        pending.delete(node.name);
         options.progress(
           `  ${node.name} (${node.address}) answers: version ${result.tag} after ${(result.ms / 1000).toFixed(1)}s`,
         );
@@ -43,6 +51,8 @@ export async function waitForNodes(record: ClusterRecord, options: WaitNodesOpti
   } catch (err) {
     stop.abort();
     throw err;
+  } finally {
+    clearInterval(report);
   }
 }
 

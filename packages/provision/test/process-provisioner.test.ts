@@ -73,13 +73,13 @@ test('a node that never answers times out, and the started processes are stopped
       controlPlanes: 1,
       workers: 0,
       rsaBits: 2048,
-      waitTimeoutMs: 3500,
+      waitTimeoutMs: 6000,
       progress: (l) => lines.push(l),
     }),
     /no answer from apid on 127\.0\.\d+\.2:50000 in time/,
   );
   assert.ok(
-    lines.some((l) => /still waiting for hangs-controlplane-1/.test(l)),
+    lines.some((l) => /still waiting for 1 of 1 nodes after 5s \(hangs-controlplane-1: /.test(l)),
     lines.join('\n'),
   );
   assert.deepEqual(await nodeProcesses(join(root, 'hangs', 'nodes', 'hangs-controlplane-1')), []);
