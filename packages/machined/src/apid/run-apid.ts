@@ -4,17 +4,10 @@
 // running server; only a change of mode (maintenance ↔ normal) restarts the listener, because
 // whether a client certificate is required is fixed per listener.
 import { join } from 'node:path';
-import {
-  createApiServer,
-  formatErrorChain,
-  listenApiServer,
-  MutualTlsServerCredentials,
-  stopApiServer,
-} from '@bronze/machinery';
+import { formatErrorChain } from '@bronze/machinery';
 import type { Logger } from '@bronze/runtime';
-import type { Server } from '@grpc/grpc-js';
 import { apiTlsOf, ApiCertificatesRef, maintenanceTls, type ApiTls } from './api-tls.ts';
-import { addProxyServices } from './proxy-service.ts';
+import { ApidListener } from './apid-listener.ts';
 import { watchResource } from './resource-watch.ts';
 import { Upstreams } from './upstreams.ts';
 
@@ -51,57 +44,32 @@ export interface Apid {
   stop(): Promise<void>;
 }
 
-interface Listener {
-  server: Server;
-  credentials: MutualTlsServerCredentials;
-  mode: Exclude<ApidMode, 'waiting'>;
-}
-
 /** Starts apid's watches; it begins serving once machined has told it how. */
 export function startApid(options: ApidOptions): Apid {
   const log = options.logger;
   const upstreams = new Upstreams(options.socketPath ?? machineSocketPath(options.stateDir), {
     peerPort: options.peerPort ?? ApidPort,
   });
+  const listener = new ApidListener({
+    address: options.address,
+    port: options.port ?? ApidPort,
+    upstreams,
+    logger: log,
+  });
   const stopping = new AbortController();
   const signal = AbortSignal.any([options.signal, stopping.signal]);
   let certificates: ApiTls | undefined;
-  let stage: string | undefined;
+  let maintenance = false;
   let maintenanceMaterial: ApiTls | undefined;
-  let listener: Listener | undefined;
-  let port = options.port ?? ApidPort;
   let chain = Promise.resolve();
-  const waiters = new Set<() => void>();
-
-  const serve = async (mode: Listener['mode'], tls: ApiTls): Promise<void> => {
-    upstreams.setClientTls(mode === 'maintenance' ? undefined : tls.client);
-    if (listener?.mode === mode) {
-      listener.credentials.update(tls.server);
-      log.info('api certificates updated', { mode });
-      return;
-    }
-    if (listener !== undefined) await stopApiServer(listener.server, { graceMs: 2000 });
-    const credentials = new MutualTlsServerCredentials(tls.server, { requireClientCertificate: mode === 'normal' });
-    const server = createApiServer();
-    addProxyServices(server, {
-      plan: () => ({ maintenance: mode === 'maintenance', canForward: upstreams.canForward, self: options.address }),
-      local: () => upstreams.local,
-      remote: (node) => upstreams.remote(node),
-      logger: log,
-    });
-    port = await listenApiServer(server, { address: hostPort(options.address, port), credentials });
-    listener = { server, credentials, mode };
-    log.info('apid serving', { address: options.address, port, mode });
-    for (const wake of waiters) wake();
-  };
 
   const reconcile = async (): Promise<void> => {
     if (signal.aborted) return;
-    if (stage === 'maintenance') {
+    if (maintenance) {
       maintenanceMaterial ??= await maintenanceTls(options.address);
-      await serve('maintenance', certificates ?? maintenanceMaterial);
+      await listener.serve('maintenance', certificates ?? maintenanceMaterial);
     } else if (certificates !== undefined) {
-      await serve('normal', certificates);
+      await listener.serve('normal', certificates);
     } else {
       log.info('apid waiting for ApiCertificates (secrets/api) or maintenance mode from machined');
     }
@@ -126,38 +94,20 @@ export function startApid(options: ApidOptions): Apid {
     signal,
     logger: watchLog,
     onChange: (spec) => {
-      const next = typeof spec === 'object' && spec !== null ? (spec as { stage?: unknown }).stage : undefined;
-      const nextStage = typeof next === 'string' ? next : undefined;
-      if ((nextStage === 'maintenance') === (stage === 'maintenance')) {
-        stage = nextStage;
-        return;
-      }
-      stage = nextStage;
+      const stage = typeof spec === 'object' && spec !== null ? (spec as { stage?: unknown }).stage : undefined;
+      if ((stage === 'maintenance') === maintenance) return;
+      maintenance = stage === 'maintenance';
       schedule();
     },
   });
 
   return {
-    mode: () => listener?.mode ?? 'waiting',
-    serving: (mode, waitSignal) =>
-      new Promise((resolve, reject) => {
-        const check = (): void => {
-          if (listener !== undefined && (mode === undefined || listener.mode === mode)) {
-            waiters.delete(check);
-            resolve(port);
-          }
-        };
-        waitSignal?.addEventListener('abort', () => {
-          waiters.delete(check);
-          reject(waitSignal.reason as Error);
-        });
-        waiters.add(check);
-        check();
-      }),
+    mode: () => listener.mode ?? 'waiting',
+    serving: (mode, waitSignal) => listener.serving(mode, waitSignal),
     stop: async () => {
       stopping.abort();
       await chain;
-      if (listener !== undefined) await stopApiServer(listener.server, { graceMs: 1000 });
+      await listener.stop();
       upstreams.close();
     },
   };
@@ -177,8 +127,4 @@ export async function runApid(options: ApidOptions): Promise<void> {
     );
   });
   await apid.stop();
-}
-
-function hostPort(address: string, port: number): string {
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
