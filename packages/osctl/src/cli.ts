@@ -25,6 +25,7 @@ import { usageCommand } from './commands/usage.ts';
 import { rebootCommand } from './commands/reboot.ts';
 import { shutdownCommand } from './commands/shutdown.ts';
 import { resetCommand } from './commands/reset.ts';
+import { applyConfigCommand } from './commands/apply-config.ts';
 
 /** Builds the whole command tree. Each command lives in a file of its own under commands/. */
 export function buildProgram(io: Io): Command {
@@ -64,6 +65,7 @@ export function buildProgram(io: Io): Command {
     rebootCommand(io),
     shutdownCommand(io),
     resetCommand(io),
+    applyConfigCommand(io),
   ];
   const all = [...real, ...plannedCommands(new Set(real.map((c) => c.name())))];
   const order: readonly string[] = Object.values(Group);

@@ -50,17 +50,25 @@ export function nodeOf(ctx: { metadata: { get(key: string): unknown[] } }): stri
   return typeof v === 'string' ? v : 'self';
 }
 
-export async function startFakeNode(t: TestContext, handlers: FakeHandlers, nodes: string[] = []): Promise<FakeNode> {
+export async function startFakeNode(
+  t: TestContext,
+  handlers: FakeHandlers,
+  nodes: string[] = [],
+  options: { maintenance?: boolean } = {},
+): Promise<FakeNode> {
   const grpc = createApiServer();
   if (handlers.machine) addService(grpc, { service: machineApi.MachineService, handlers: handlers.machine });
   if (handlers.state) addService(grpc, { service: cosiStateApi.State, handlers: handlers.state });
   const port = await listenApiServer(grpc, {
     address: '127.0.0.1:0',
-    credentials: new MutualTlsServerCredentials({
-      ca: caPem,
-      cert: server.crt,
-      key: parsePrivateKeyPem(server.key).privateKey.export({ format: 'pem', type: 'pkcs8' }),
-    }),
+    credentials: new MutualTlsServerCredentials(
+      {
+        ca: caPem,
+        cert: server.crt,
+        key: parsePrivateKeyPem(server.key).privateKey.export({ format: 'pem', type: 'pkcs8' }),
+      },
+      { requireClientCertificate: options.maintenance !== true },
+    ),
   });
   t.after(() => stopApiServer(grpc, { graceMs: 100 }));
   const dir = await mkdtemp(join(tmpdir(), 'bronze-osctl-node-'));

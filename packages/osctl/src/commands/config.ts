@@ -8,6 +8,7 @@ import { configEndpointCommand } from './config-endpoint.ts';
 import { configInfoCommand } from './config-info.ts';
 import { configMergeCommand } from './config-merge.ts';
 import { configNodeCommand } from './config-node.ts';
+import { configNewCommand } from './config-new.ts';
 import { configRemoveCommand } from './config-remove.ts';
 
 export function configCommand(io: Io): Command {
@@ -24,5 +25,6 @@ export function configCommand(io: Io): Command {
     .addCommand(configAddCommand(io))
     .addCommand(configRemoveCommand(io))
     .addCommand(configMergeCommand(io))
-    .addCommand(configInfoCommand(io));
+    .addCommand(configInfoCommand(io))
+    .addCommand(configNewCommand(io));
 }

@@ -14,7 +14,6 @@ interface Planned {
  * Each entry moves to a file of its own under commands/ when it is implemented.
  */
 const planned: Planned[] = [
-  { name: 'apply-config', aliases: ['apply'], summary: 'apply a new machine config to a node', group: Group.Node },
   { name: 'bootstrap', summary: 'bootstrap etcd on one control-plane node', group: Group.Node },
   { name: 'kubeconfig', summary: 'download an admin kubeconfig from a node', group: Group.Node },
   { name: 'health', summary: 'check the health of a cluster', group: Group.Node },
