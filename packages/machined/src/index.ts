@@ -69,3 +69,80 @@ export {
 } from './sequencer/sequencer-errors.ts';
 export { lifecycleSequences } from './sequencer/lifecycle.ts';
 export type { LifecycleActions, LifecycleOptions, LifecycleSequences } from './sequencer/lifecycle.ts';
+
+// etcd: the upstream etcd as a service, its PKI, a v3 client, and membership (bootstrap, self-join
+// as a learner, leave, leadership, snapshots and restore, maintenance).
+export { EtcdError, isEtcdError, etcdErrorStatus } from './etcd/etcd-error.ts';
+export type { EtcdErrorCode } from './etcd/etcd-error.ts';
+export {
+  DefaultEtcdPath,
+  DefaultEtcdctlPath,
+  etcdVersion,
+  parseEtcdVersion,
+  supportsLearners,
+  assertLearnerSupport,
+} from './etcd/etcd-binary.ts';
+export type { EtcdVersion } from './etcd/etcd-binary.ts';
+export { etcdPaths, etcdPkiFiles } from './etcd/etcd-paths.ts';
+export type { EtcdPaths } from './etcd/etcd-paths.ts';
+export { issueEtcdPki, writeEtcdPki } from './etcd/etcd-pki.ts';
+export type { EtcdPki, EtcdPemPair, EtcdPkiOptions } from './etcd/etcd-pki.ts';
+export {
+  EtcdClientPort,
+  EtcdPeerPort,
+  DefaultQuotaBackendBytes,
+  RestartFromData,
+  EtcdHealthSettings,
+  etcdUrl,
+  peerUrlOf,
+  clientUrlOf,
+  initialClusterFlag,
+  etcdCommand,
+  etcdHealthCheck,
+  etcdServiceSpec,
+} from './etcd/etcd-spec.ts';
+export type {
+  EtcdLaunch,
+  EtcdClusterMember,
+  EtcdCommandOptions,
+  CommandDescription,
+  EtcdServiceOptions,
+} from './etcd/etcd-spec.ts';
+export {
+  openEtcdClient,
+  endpointTarget,
+  etcdMessage,
+  isLearnerNotReady,
+  isMemberNotLearner,
+  isTooManyLearners,
+  isQuorumGuard,
+  isMemberNotFound,
+} from './etcd/etcd-client.ts';
+export type {
+  EtcdClient,
+  EtcdClientTls,
+  OpenEtcdClientOptions,
+  EtcdMember,
+  EtcdStatus,
+  EtcdAlarm,
+  EtcdAlarmType,
+  EtcdCallOptions,
+} from './etcd/etcd-client.ts';
+export { hasEtcdData, wipeEtcdData } from './etcd/etcd-data.ts';
+export { bootstrap as bootstrapEtcd } from './etcd/etcd-bootstrap.ts';
+export type { BootstrapOptions as EtcdBootstrapOptions } from './etcd/etcd-bootstrap.ts';
+export { join as joinEtcd, hex as etcdMemberIdHex } from './etcd/etcd-join.ts';
+export type { JoinOptions as EtcdJoinOptions, JoinResult as EtcdJoinResult } from './etcd/etcd-join.ts';
+export { forfeitLeadership, leave as leaveEtcd, removeMember as removeEtcdMember } from './etcd/etcd-membership.ts';
+export type { ForfeitResult, LeaveOptions as EtcdLeaveOptions } from './etcd/etcd-membership.ts';
+export { snapshot as etcdSnapshot, restoreSnapshot as restoreEtcdSnapshot } from './etcd/etcd-snapshot.ts';
+export type {
+  SnapshotResult as EtcdSnapshotResult,
+  RestoreOptions as EtcdRestoreOptions,
+} from './etcd/etcd-snapshot.ts';
+export {
+  memberStatus as etcdMemberStatus,
+  defragment as defragmentEtcd,
+  alarmList as etcdAlarmList,
+  alarmDisarm as etcdAlarmDisarm,
+} from './etcd/etcd-maintenance.ts';

@@ -1,0 +1,102 @@
+// Snapshots: stream the backend database of a member to a writable (with the SHA-256 of the bytes
+// written, so the receiver can check what it stored), and restore one into a fresh data directory.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { rmdir } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import { DefaultEtcdctlPath } from './etcd-binary.ts';
+import type { EtcdClient } from './etcd-client.ts';
+import { hasEtcdData } from './etcd-data.ts';
+import { EtcdError } from './etcd-error.ts';
+import { initialClusterFlag } from './etcd-spec.ts';
+
+export interface SnapshotResult {
+  bytes: number;
+  /** Hex SHA-256 of every byte written to the output. */
+  sha256: string;
+}
+
+/**
+ * Streams a snapshot from `client`'s member into `out` (respecting backpressure) and ends it.
+ * etcd appends its own SHA-256 of the database to the stream, which restore verifies.
+ */
+export async function snapshot(
+  client: EtcdClient,
+  out: Writable,
+  options: { signal?: AbortSignal } = {},
+): Promise<SnapshotResult> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    for await (const chunk of client.snapshot(options)) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      if (!out.write(chunk)) await once(out, 'drain', options.signal ? { signal: options.signal } : {});
+    }
+  } catch (err) {
+    throw new EtcdError('snapshot', `snapshot from ${client.endpoint} failed after ${bytes} bytes`, { cause: err });
+  }
+  if (bytes === 0) throw new EtcdError('snapshot', `snapshot from ${client.endpoint} was empty`);
+  out.end();
+  await once(out, 'finish');
+  return { bytes, sha256: hash.digest('hex') };
+}
+
+export interface RestoreOptions {
+  /** The snapshot file (from EtcdSnapshot, or a member's `member/snap/db` with skipHashCheck). */
+  snapshot: string;
+  /** Must not hold data. */
+  dataDir: string;
+  name: string;
+  peerUrl: string;
+  /** Debian's etcdctl (etcd-client): DefaultEtcdctlPath unless told. */
+  etcdctl?: string;
+  /** Accept a database without etcd's appended hash (copied from a data directory). */
+  skipHashCheck?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * Restores `snapshot` into `dataDir` as a single-member cluster of `name`. The restore itself is
+ * etcd's own upstream tool (`etcdctl snapshot restore`, etcd 3.4's way to do it), run as a
+ * subprocess: rewriting the membership inside the bolt database is etcd's logic, not Bronze's.
+ */
+export async function restoreSnapshot(options: RestoreOptions): Promise<void> {
+  const { dataDir, name, peerUrl } = options;
+  if (await hasEtcdData(dataDir)) {
+    throw new EtcdError('data-exists', `cannot restore into ${dataDir}: it holds data; reset the node first`);
+  }
+  // etcdctl creates the directory itself and refuses an existing one, even empty.
+  await rmdir(dataDir).catch(() => undefined);
+  const etcdctl = options.etcdctl ?? DefaultEtcdctlPath;
+  const args = [
+    'snapshot',
+    'restore',
+    options.snapshot,
+    `--data-dir=${dataDir}`,
+    `--name=${name}`,
+    `--initial-cluster=${initialClusterFlag([{ name, peerUrl }])}`,
+    `--initial-advertise-peer-urls=${peerUrl}`,
+    ...(options.skipHashCheck === true ? ['--skip-hash-check=true'] : []),
+  ];
+  await new Promise<void>((resolve, reject) => {
+    execFile(
+      etcdctl,
+      args,
+      { env: { ETCDCTL_API: '3' }, timeout: 300_000, ...(options.signal ? { signal: options.signal } : {}) },
+      (err, _stdout, stderr) => {
+        if (err === null) {
+          resolve();
+          return;
+        }
+        const detail = stderr.trim().split('\n').slice(-3).join('; ');
+        reject(
+          new EtcdError('snapshot', `cannot restore etcd snapshot ${options.snapshot}: ${detail || err.message}`, {
+            cause: err,
+          }),
+        );
+      },
+    );
+  });
+}
