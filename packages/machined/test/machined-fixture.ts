@@ -35,9 +35,17 @@ export async function controlPlaneConfig(address: string): Promise<string> {
   return generated.controlplane;
 }
 
-export async function startNode(t: TestContext, options: { config?: string } = {}): Promise<TestNode> {
+/** Control-plane and worker configs of one cluster whose endpoint is the control plane's address. */
+export async function clusterConfigs(controlPlaneAddress: string): Promise<{ controlplane: string; worker: string }> {
+  return generateConfigs({ clusterName: 'bronze-test', endpoint: `https://${controlPlaneAddress}:6443` });
+}
+
+export async function startNode(
+  t: TestContext,
+  options: { config?: string; address?: string } = {},
+): Promise<TestNode> {
   const dir = await mkdtemp(join(tmpdir(), 'bronze-machined-'));
-  const address = nextAddress();
+  const address = options.address ?? nextAddress();
   const args = [MainPath, 'machined', '--platform', 'process', '--state-dir', dir, '--address', address];
   if (options.config !== undefined) {
     const file = join(dir, 'config-input.yaml');
