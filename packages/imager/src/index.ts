@@ -12,3 +12,14 @@ export { formatSizeReport, sizeReport } from './size-report.ts';
 export type { SizeReport, ComponentSize } from './size-report.ts';
 export { MediaType as OciMediaType } from './oci.ts';
 export { hasTool } from './run-tool.ts';
+export {
+  signImage,
+  verifyImage,
+  parseSignature,
+  signingKey,
+  verifyKey,
+  publicKeyPem,
+  keyFingerprint,
+  SignatureFormat,
+} from './sign.ts';
+export type { ImageSignature, VerifyOptions } from './sign.ts';

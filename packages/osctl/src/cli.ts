@@ -14,6 +14,7 @@ import { logsCommand } from './commands/logs.ts';
 import { dmesgCommand } from './commands/dmesg.ts';
 import { eventsCommand } from './commands/events.ts';
 import { clusterCommand } from './commands/cluster.ts';
+import { imageCommand } from './commands/image.ts';
 import { getCommand } from './commands/get.ts';
 import { processesCommand } from './commands/processes.ts';
 import { memoryCommand } from './commands/memory.ts';
@@ -55,6 +56,7 @@ export function buildProgram(io: Io): Command {
     eventsCommand(io),
     getCommand(io),
     clusterCommand(io),
+    imageCommand(io),
     processesCommand(io),
     memoryCommand(io),
     mountsCommand(io),

@@ -23,7 +23,6 @@ const planned: Planned[] = [
   { name: 'patch', summary: 'patch the machine config of a node', group: Group.Node },
   { name: 'upgrade', summary: 'upgrade the OS of a node', group: Group.Node },
   { name: 'machineconfig', aliases: ['mc'], summary: 'patch and diff machine configs offline', group: Group.Config },
-  { name: 'image', summary: 'build, sign and verify node images', group: Group.Image },
 ];
 
 export function plannedCommands(except: ReadonlySet<string>): Command[] {
