@@ -14,10 +14,11 @@ import { nodeResourceRegistry } from '../resources/registry.ts';
 import type { MachineStage } from '../resources/runtime-resources.ts';
 import { startMachineApi, type MachineApiServer } from '../server/api.ts';
 import type { NodeApi, ResetRequest } from '../server/node-api.ts';
+import { phase, task } from '../sequencer/sequence.ts';
+import { Sequencer } from '../sequencer/sequencer.ts';
 import type { Supervisor } from '../services/supervisor.ts';
 import { Boot } from './boot.ts';
 import { checkConfig, findConfig } from './config-source.ts';
-import { runSequence, type SequencePhase } from './sequence.ts';
 import { wipeNode } from './wipe.ts';
 
 export interface MachinedOptions {
@@ -33,6 +34,7 @@ export class Machined implements NodeApi {
   readonly events = new EventRing();
   readonly registry: DefinitionRegistry = nodeResourceRegistry();
   readonly #logger: Logger;
+  readonly #sequencer: Sequencer;
   readonly #requestCertificate: CertificateRequester;
   readonly #stage = new ObservedValue<MachineStage>('booting');
   readonly #done = Promise.withResolvers<undefined>();
@@ -46,6 +48,7 @@ export class Machined implements NodeApi {
   constructor(options: MachinedOptions) {
     this.platform = options.platform;
     this.#logger = options.logger;
+    this.#sequencer = new Sequencer({ events: this.events, logger: options.logger.child({ component: 'sequencer' }) });
     this.#configFile = options.configFile;
     this.#requestCertificate = options.requestCertificate;
   }
@@ -190,21 +193,14 @@ export class Machined implements NodeApi {
       requestCertificate: this.#requestCertificate,
     });
     this.#boot = boot;
-    const phases: SequencePhase[] = [
-      {
-        name: 'services',
-        tasks: [
-          {
-            name: 'startServices',
-            run: () => {
-              boot.supervisor.startAll();
-              return Promise.resolve();
-            },
-          },
-        ],
-      },
-    ];
-    await runSequence('boot', phases, { events: this.events, actorId, signal: boot.signal });
+    const startServices = task('startServices', () => {
+      boot.supervisor.startAll();
+      return Promise.resolve();
+    });
+    await this.#sequencer.run(
+      { name: 'boot', phases: [phase('services', startServices)] },
+      { actorId, signal: boot.signal },
+    );
     this.#stage.set(this.#config === undefined ? 'maintenance' : 'running');
     this.#logger.info('boot done', { bootId: boot.id, maintenance: this.maintenance() });
   }
@@ -239,11 +235,17 @@ export class Machined implements NodeApi {
   async #bringDown(sequence: string, stage: MachineStage, actorId: string): Promise<void> {
     const boot = this.#current();
     this.#stage.set(stage);
-    const phases: SequencePhase[] = [
-      { name: 'stopServices', tasks: [{ name: 'stopAllServices', run: () => boot.stopServices() }] },
-      { name: 'stopControllers', tasks: [{ name: 'stopControllers', run: () => boot.stopControllers() }] },
+    const phases = [
+      phase(
+        'stopServices',
+        task('stopAllServices', () => boot.stopServices()),
+      ),
+      phase(
+        'stopControllers',
+        task('stopControllers', () => boot.stopControllers()),
+      ),
     ];
-    await runSequence(sequence, phases, { events: this.events, actorId, signal: new AbortController().signal });
+    await this.#sequencer.run({ name: sequence, phases }, { actorId });
     this.#boot = undefined;
   }
 
