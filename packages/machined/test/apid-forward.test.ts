@@ -174,6 +174,19 @@ test('a slow client holds back machined through two apids (backpressure)', async
   await eventually(() => (b.machined.openStreams === 0 ? true : undefined));
 });
 
+test('forwarding to a node that is down fails fast with UNAVAILABLE', async (t) => {
+  const pki = await createPki();
+  const a = await node(t, pki, 'node-a', { client: true });
+  const machine = await adminOf(t, pki, a.port);
+  const down = `127.0.0.1:${String(await deadPort())}`;
+  const started = Date.now();
+  await assert.rejects(machine.version({}, { metadata: md(['node', down]) }), (err: unknown) =>
+    isApiError(err, 'unavailable'),
+  );
+  assert.ok(Date.now() - started < 5000);
+  await machine.version({});
+});
+
 test('malformed routing metadata is INVALID_ARGUMENT; State cannot fan out', async (t) => {
   const pki = await createPki();
   const a = await node(t, pki, 'node-a', { client: true });
