@@ -191,7 +191,13 @@ test('malformed routing metadata is INVALID_ARGUMENT; State cannot fan out', asy
   const pki = await createPki();
   const a = await node(t, pki, 'node-a', { client: true });
   const machine = await adminOf(t, pki, a.port);
-  for (const metadata of [md(['node', 'x'], ['nodes', 'y']), md(['node', 'x'], ['node', 'y']), md(['node', ''])]) {
+  const malformed = [
+    md(['node', 'x'], ['nodes', 'y']),
+    md(['node', 'x'], ['node', 'y']),
+    md(['node', '']),
+    md(['node', 'no spaces/or slashes']),
+  ];
+  for (const metadata of malformed) {
     await assert.rejects(machine.version({}, { metadata }), (err: unknown) => isApiError(err, 'invalid-argument'));
   }
   assert.equal(a.machined.calls.length, 0);

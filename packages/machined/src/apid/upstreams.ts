@@ -51,6 +51,9 @@ export class Upstreams {
     const target = targetOf(node, this.#peerPort);
     let channel = this.#remote.get(target);
     if (channel === undefined) {
+      if (!/^[\w.\-[\]:%]+$/.test(target)) {
+        throw new ApiError('invalid-argument', `node "${node}" is not a host or host:port`);
+      }
       channel = dial(target, {
         credentials: mutualTlsChannelCredentials(client),
         channelOptions: {
