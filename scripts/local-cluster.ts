@@ -1,13 +1,55 @@
-// npm run cluster: brings up a local Bronze cluster for a new user. Until the node (machined, apid)
-// and the providers exist, it says what is missing instead of pretending, and exits 1.
-const missing = [
-  'machined and apid (the node and its machine API)',
-  'control-plane formation (etcd bootstrap, trustd)',
-  'the node image and the docker provider (osctl cluster create docker)',
-];
-process.stderr.write(
-  'cluster: Bronze cannot start a local cluster yet; these parts are still being built:\n' +
-    missing.map((m) => `  - ${m}\n`).join('') +
-    'cluster: the CLI works offline meanwhile: npx osctl --help\n',
-);
-process.exitCode = 1;
+// npm run cluster (and scripts/dev cluster): brings up a local Bronze cluster on the process
+// platform (one control plane, one worker, each machined + apid on its own loopback address) and
+// says how to use it. Arguments: [--name NAME] [--controlplanes N] [--workers N]; an existing
+// cluster of that name is shown instead of created again.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatErrorChain } from '@bronze/machinery';
+import { formatClusterSummary, isProvisionError, processProvisioner, stateRoot } from '@bronze/provision';
+
+const { values } = parseArgs({
+  options: {
+    name: { type: 'string', default: 'bronze-default' },
+    controlplanes: { type: 'string', default: '1' },
+    workers: { type: 'string', default: '1' },
+  },
+});
+const name = values.name;
+const talosconfig = process.env['TALOSCONFIG'] ?? join(homedir(), '.talos', 'config');
+const provisioner = processProvisioner({ stateRoot: stateRoot(undefined) });
+const say = (line: string): void => {
+  process.stderr.write(`cluster: ${line}\n`);
+};
+
+try {
+  const existing = await provisioner.show(name).catch((err: unknown) => {
+    if (isProvisionError(err, 'not-found')) return undefined;
+    throw err;
+  });
+  const info =
+    existing ??
+    (await provisioner.create({
+      name,
+      controlPlanes: Number(values.controlplanes),
+      workers: Number(values.workers),
+      talosconfig,
+      progress: say,
+    }));
+  if (existing !== undefined) say(`cluster ${name} exists already; showing it (destroy it to start afresh)`);
+  const context = info.talosconfig?.context ?? name;
+  const osctl = 'npx osctl';
+  process.stdout.write(
+    `${formatClusterSummary(info)}\n` +
+      'ready: every node answers on the machine API (etcd bootstrap and Kubernetes are not built yet)\n\n' +
+      'use it:\n' +
+      `  ${osctl} --context ${context} version                  # every node, through the first control plane\n` +
+      `  ${osctl} --context ${context} services -n ${info.nodes.at(-1)?.address ?? ''}\n` +
+      `  ${osctl} --context ${context} logs machined -n ${info.nodes[0]?.address ?? ''}\n` +
+      `  ${osctl} cluster show --name ${name}\n` +
+      `  ${osctl} cluster destroy --name ${name}                # stops every process, removes the state\n`,
+  );
+} catch (err) {
+  say(`error: ${formatErrorChain(err)}`);
+  process.exitCode = 1;
+}

@@ -6,8 +6,26 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProvisionError, ProvisionErrorCode } from './provision-error.ts';
 
-export function nodeStateDir(dir: string, node: string): string {
-  return join(dir, 'nodes', node);
+/** machined's API socket under a node's state directory (docs/NODE.md). */
+const socketSuffix = '/system/run/machined/machine.sock';
+/** sun_path holds 108 bytes with the terminating NUL. */
+const maxSocketPath = 107;
+
+/** A node's state directory: nodes/ROLE-N (the cluster name is already in the path). */
+export function nodeStateDir(dir: string, node: { name: string; role: string }): string {
+  const suffix = node.name.slice(node.name.lastIndexOf(`${node.role}-`));
+  return join(dir, 'nodes', suffix);
+}
+
+/** machined listens on a unix socket inside the state directory, whose path length is limited. */
+export function checkStateDirLength(stateDir: string): void {
+  const length = Buffer.byteLength(stateDir + socketSuffix);
+  if (length > maxSocketPath) {
+    throw new ProvisionError(
+      ProvisionErrorCode.invalid,
+      `the node state directory ${stateDir} is too long: machined's socket under it would be ${length} bytes, and unix sockets allow ${maxSocketPath}; use a shorter --state or --name`,
+    );
+  }
 }
 
 export function nodeConfigPath(dir: string, node: string): string {

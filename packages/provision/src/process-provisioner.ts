@@ -18,6 +18,7 @@ import { isOurMachined, startNodeProcess } from './node-process.ts';
 import { destroyRecordedCluster, stopRecordedNodes } from './process-destroy.ts';
 import {
   checkClusterShape,
+  checkStateDirLength,
   checkNodeProgram,
   defaultNodeProgram,
   nodeConfigPath,
@@ -100,6 +101,7 @@ async function createCluster(request: ClusterRequest, ctx: CreateContext): Promi
   let record: ClusterRecord | undefined;
   try {
     const planned = planNodes(request, subnet.addresses);
+    for (const node of planned) checkStateDirLength(nodeStateDir(dir, node));
     progress(`generating secrets and configs for ${planned.length} nodes on ${subnet.cidr}`);
     const configs = await clusterConfigs(request, planned);
     record = {
@@ -111,7 +113,7 @@ async function createCluster(request: ClusterRequest, ctx: CreateContext): Promi
       program: ctx.program,
       nodes: planned.map((n) => ({
         ...n,
-        stateDir: nodeStateDir(dir, n.name),
+        stateDir: nodeStateDir(dir, n),
         configPath: nodeConfigPath(dir, n.name),
         logPath: nodeLogPath(dir, n.name),
       })),

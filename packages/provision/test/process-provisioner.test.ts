@@ -82,7 +82,7 @@ test('a node that never answers times out, and the started processes are stopped
     lines.some((l) => /still waiting for 1 of 1 nodes after 5s \(hangs-controlplane-1: /.test(l)),
     lines.join('\n'),
   );
-  assert.deepEqual(await nodeProcesses(join(root, 'hangs', 'nodes', 'hangs-controlplane-1')), []);
+  assert.deepEqual(await nodeProcesses(join(root, 'hangs', 'nodes', 'controlplane-1')), []);
 });
 
 test('an aborted create leaves a cluster that can be created again', async (t) => {
@@ -100,6 +100,17 @@ test('an aborted create leaves a cluster that can be created again', async (t) =
   const info = await healthy.create({ name: 'again', controlPlanes: 1, workers: 0, rsaBits: 2048 });
   assert.equal(info.nodes[0]?.state, 'running');
   assert.deepEqual((await healthy.destroy('again')).leftovers, []);
+});
+
+test("a state directory too long for machined's socket is refused before anything starts", async (t) => {
+  const root = join(await stateRoot(t), 'x'.repeat(60));
+  const p = processProvisioner({ stateRoot: root, program: fake });
+  await assert.rejects(
+    p.create({ name: 'long', controlPlanes: 1, workers: 0 }),
+    (e) =>
+      isProvisionError(e, 'invalid') && /is too long: machined's socket under it would be \d+ bytes/.test(e.message),
+  );
+  assert.deepEqual(await p.list(), []);
 });
 
 test('destroy kills a machined that ignores SIGTERM, and its children', async (t) => {
