@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { test } from 'node:test';
@@ -256,3 +256,32 @@ test('logs follow sees new lines; a restarted service runs again', async (t) => 
   );
   await expectApiError(node.machine.serviceRestart({ id: 'nope' }, deadline), 'not-found');
 });
+
+test('reset wipes what it is asked to and reboots; reset without reboot ends the node', async (t) => {
+  const node = await startNode(t);
+  const deadline = { deadline: soon() };
+  await writeFile(join(node.dir, 'var/marker'), 'ephemeral');
+  await writeFile(join(node.dir, 'system/state/marker'), 'state');
+  await expectApiError(
+    node.machine.reset({ reboot: true, systemPartitionsToWipe: [{ label: 'BOOT', wipe: true }] }, deadline),
+    'invalid-argument',
+  );
+  const reset = await node.machine.reset(
+    { reboot: true, systemPartitionsToWipe: [{ label: 'EPHEMERAL', wipe: true }] },
+    deadline,
+  );
+  assert.notEqual(reset.messages[0]?.actorId ?? '', '');
+  await waitFor(() => assertMissing(join(node.dir, 'var/marker')), { what: 'var/ wiped', output: node.output });
+  assert.equal(await readFile(join(node.dir, 'system/state/marker'), 'utf8'), 'state');
+  await waitFor(async () => node.machine.version({}, deadline), { what: 'version after reset' });
+
+  const exited = once(node.child, 'exit');
+  await waitFor(async () => node.machine.reset({ reboot: false }, deadline), { what: 'a second reset accepted' });
+  const [code] = (await exited) as [number | null];
+  assert.equal(code, 0, node.output());
+  await assertMissing(join(node.dir, 'system/state/marker'));
+});
+
+async function assertMissing(path: string): Promise<void> {
+  await assert.rejects(stat(path), /ENOENT/);
+}
