@@ -35,4 +35,6 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv);
+// Once the role's entry has returned, its work is done and stopped gracefully: exit now rather than
+// wait for stray handles (a client's idle connection, a timer) to let go.
+process.exit(await main(process.argv));
