@@ -120,6 +120,7 @@ export async function startFakeMachined(t: TestContext, hostname: string): Promi
   };
   const seen = (method: string, metadata: Metadata): void => {
     fake.calls.push({ method, metadata });
+    if (fake.calls.length > 1000) fake.calls.shift();
   };
   const meta = { hostname };
   addService(server, {
