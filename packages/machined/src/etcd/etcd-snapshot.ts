@@ -7,7 +7,7 @@ import { rmdir } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { DefaultEtcdctlPath } from './etcd-binary.ts';
 import type { EtcdClient } from './etcd-client.ts';
-import { hasEtcdData } from './etcd-data.ts';
+import { hasEtcdData, wipeEtcdData } from './etcd-data.ts';
 import { EtcdError } from './etcd-error.ts';
 import { initialClusterFlag } from './etcd-spec.ts';
 
@@ -80,7 +80,15 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<void> {
     `--initial-advertise-peer-urls=${peerUrl}`,
     ...(options.skipHashCheck === true ? ['--skip-hash-check=true'] : []),
   ];
-  await new Promise<void>((resolve, reject) => {
+  await runEtcdctl(etcdctl, args, options).catch(async (err: unknown) => {
+    // Leave no half-restored directory behind: it held no data before this call.
+    await wipeEtcdData(dataDir);
+    throw err;
+  });
+}
+
+function runEtcdctl(etcdctl: string, args: string[], options: RestoreOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     execFile(
       etcdctl,
       args,
@@ -90,7 +98,10 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<void> {
           resolve();
           return;
         }
-        const detail = stderr.trim().split('\n').slice(-3).join('; ');
+        // etcdctl logs JSON lines before the error: keep the plain lines, which say what failed.
+        const lines = stderr.trim().split('\n');
+        const plain = lines.filter((l) => !l.startsWith('{'));
+        const detail = (plain.length > 0 ? plain : lines).slice(-2).join('; ');
         reject(
           new EtcdError('snapshot', `cannot restore etcd snapshot ${options.snapshot}: ${detail || err.message}`, {
             cause: err,

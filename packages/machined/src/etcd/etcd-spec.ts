@@ -3,6 +3,8 @@
 // (`EtcdLaunch`) is decided before the start by bootstrap, join or an existing data directory.
 import { dirname } from 'node:path';
 import { processRunner } from '../services/process-runner.ts';
+import type { BackoffSettings } from '../services/backoff.ts';
+import type { HealthSettings } from '../services/health.ts';
 import type { Runner } from '../services/runner.ts';
 import type { ServiceSpec } from '../services/service.ts';
 import type { EtcdClient } from './etcd-client.ts';
@@ -134,6 +136,9 @@ export interface EtcdServiceOptions {
   /** Issue the PKI, create directories, decide the launch: run before each start. */
   prepare?: (signal: AbortSignal) => Promise<void>;
   dependsOn?: readonly string[];
+  /** Overrides of EtcdHealthSettings (tests use short periods). */
+  health?: Partial<HealthSettings>;
+  backoff?: Partial<BackoffSettings>;
 }
 
 /** The supervisor's spec of the etcd service: restarted always, killed 30 s after SIGTERM. */
@@ -150,9 +155,10 @@ export function etcdServiceSpec(options: EtcdServiceOptions): ServiceSpec {
   return {
     id: 'etcd',
     runner,
-    health: { check: etcdHealthCheck(options.client), settings: EtcdHealthSettings },
+    health: { check: etcdHealthCheck(options.client), settings: { ...EtcdHealthSettings, ...options.health } },
     restart: 'always',
     ...(options.prepare ? { prepare: options.prepare } : {}),
     ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
   };
 }
