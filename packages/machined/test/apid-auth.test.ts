@@ -162,6 +162,11 @@ test('leaving maintenance mode restarts apid in normal mode on the same port', a
   machined.publish('MachineStatuses.runtime.talos.dev', { stage: 'maintenance', status: { ready: false } });
   const { port, apid } = await startTestApid(t, machined);
   assert.equal(apid.mode(), 'maintenance');
+  machined.publish('MachineStatuses.runtime.talos.dev', { stage: 'booting', status: { ready: false } });
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(apid.mode(), 'waiting', 'out of maintenance without certificates, apid stops listening');
+  machined.publish('MachineStatuses.runtime.talos.dev', { stage: 'maintenance', status: { ready: false } });
+  await apid.serving('maintenance', AbortSignal.timeout(10_000));
   machined.publish(ApiCertificates, await apiCertificates(pki, { client: true }));
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(apid.mode(), 'maintenance', 'certificates alone do not end maintenance');

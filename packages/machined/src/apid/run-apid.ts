@@ -71,6 +71,8 @@ export function startApid(options: ApidOptions): Apid {
     } else if (certificates !== undefined) {
       await listener.serve('normal', certificates);
     } else {
+      // Out of maintenance without certificates: nobody may call unauthenticated any more.
+      if (listener.mode === 'maintenance') await listener.stop();
       log.info('apid waiting for ApiCertificates (secrets/api) or maintenance mode from machined');
     }
   };
