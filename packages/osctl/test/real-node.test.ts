@@ -137,6 +137,17 @@ void suite('osctl against a real process cluster', { skip: missing, timeout: 120
     assert.deepEqual(await readFile(join(root, 'copied', base)), Buffer.concat(chunks));
   });
 
+  test('a talosconfig of another cluster is refused with what to check', async () => {
+    const gen = await osctl(['gen', 'config', 'other', 'https://10.9.9.9:6443', '-t', 'talosconfig', '-o', 'other']);
+    assert.equal(gen.code, 0, gen.stderr);
+    const run = await osctl(['--talosconfig', join(root, 'other'), 'version', '-n', cp]);
+    assert.equal(run.code, 1);
+    assert.match(
+      run.stderr,
+      /^error: the server certificate of 127\.\d+\.\d+\.\d+:50000 is not signed by the CA of talosconfig context "other"/,
+    );
+  });
+
   test('reboot --wait brings the worker back', async () => {
     const run = await osctl(['reboot', '--wait', '--timeout', '60s', '-n', worker]);
     assert.equal(run.code, 0, run.stderr);
