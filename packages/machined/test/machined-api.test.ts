@@ -6,7 +6,8 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { test } from 'node:test';
-import { isApiError, type ApiError } from '@bronze/machinery';
+import 'reflect-metadata';
+import { certificateInfo, cosiStateApi, isApiError, parseCertificatePem, type ApiError } from '@bronze/machinery';
 import { controlPlaneConfig, nextAddress, roleMetadata, soon, startNode, waitFor } from './machined-fixture.ts';
 
 async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
@@ -104,6 +105,39 @@ test('a control plane lists services, serves logs and events, and answers COSI r
     if (after.length === 2) break;
   }
   assert.deepEqual(after, events.slice(3, 5));
+
+  const watched: number[] = [];
+  const wac = new AbortController();
+  const watch = node.state.watch(
+    { namespace: 'runtime', type: 'Versions.runtime.talos.dev', options: { bootstrapContents: true } },
+    { signal: wac.signal },
+  );
+  for await (const msg of watch) {
+    for (const e of msg.event) watched.push(e.eventType);
+    if (watched.includes(cosiStateApi.EventType.BOOTSTRAPPED)) break;
+  }
+  assert.deepEqual(watched, [cosiStateApi.EventType.CREATED, cosiStateApi.EventType.BOOTSTRAPPED]);
+  const rds = await collect(node.state.list({ namespace: 'meta', type: 'rd' }, deadline));
+  const sensitive = rds.filter((r) => /sensitivity: sensitive/.test(r.resource?.spec?.yamlSpec ?? ''));
+  assert.deepEqual(sensitive.map((r) => r.resource?.metadata?.id).sort(), [
+    'apicertificates.secrets.talos.dev',
+    'machineconfigs.config.talos.dev',
+    'osrootsecrets.secrets.talos.dev',
+  ]);
+  await expectApiError(
+    node.state.destroy({ namespace: 'runtime', type: 'Versions.runtime.talos.dev', id: 'version' }, deadline),
+    'permission-denied',
+  );
+
+  const generated = await node.machine.generateClientConfiguration(
+    { roles: ['os:reader'], crtTtl: { seconds: 3600n, nanos: 0 } },
+    deadline,
+  );
+  const cert = certificateInfo(parseCertificatePem(Buffer.from(generated.messages[0]?.crt ?? []).toString()));
+  assert.deepEqual(cert.organizations, ['os:reader']);
+  assert.ok(cert.notAfter.getTime() - Date.now() <= 3600_000 + 60_000);
+  assert.match(Buffer.from(generated.messages[0]?.talosconfig ?? []).toString(), /contexts:/);
+  await expectApiError(node.machine.generateClientConfiguration({ roles: ['os:root'] }, deadline), 'invalid-argument');
 });
 
 test('file RPCs stay inside the node; reboot brings a new boot id; SIGTERM leaves no process', async (t) => {
