@@ -46,7 +46,9 @@ export class ApidListener {
     if (this.#current !== undefined) await stopApiServer(this.#current.server, { graceMs: 2000 });
     this.#current = undefined;
     const credentials = new MutualTlsServerCredentials(tls.server, { requireClientCertificate: mode === 'normal' });
-    const server = createApiServer();
+    // Pings find clients that vanished without closing (a dead peer, a partition), so their streams
+    // end and the upstream calls behind them are cancelled.
+    const server = createApiServer({ 'grpc.keepalive_time_ms': 30_000, 'grpc.keepalive_timeout_ms': 10_000 });
     const upstreams = this.#upstreams;
     addProxyServices(server, {
       plan: () => ({ maintenance: mode === 'maintenance', canForward: upstreams.canForward, self: this.#address }),
