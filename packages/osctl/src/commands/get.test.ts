@@ -12,7 +12,7 @@ function resource(namespace: string, type: string, id: string, spec: unknown) {
       namespace,
       type,
       id,
-      version: '2',
+      version: 2,
       owner: 'test.Controller',
       phase: 'running',
       created,
@@ -64,7 +64,9 @@ async function fake(t: TestContext) {
         yield { event: [{ eventType: 0, resource: r }] };
         yield { event: [{ eventType: 3 }] };
         yield { event: [{ eventType: 1, resource: r }] };
-        await new Promise((resolve) => { ctx.signal.addEventListener('abort', resolve, { once: true }); });
+        await new Promise((resolve) => {
+          ctx.signal.addEventListener('abort', resolve, { once: true });
+        });
       },
     },
   });
@@ -97,7 +99,7 @@ test('get TYPE ID -o yaml and -o json print the node, metadata and spec', async 
       '    namespace: network\n' +
       '    type: HostnameStatuses.network.talos.dev\n' +
       '    id: hostname\n' +
-      '    version: "2"\n' +
+      '    version: 2\n' +
       '    owner: test.Controller\n' +
       '    phase: running\n' +
       '    created: 2026-01-01T00:00:00.000Z\n' +
@@ -113,7 +115,7 @@ test('get TYPE ID -o yaml and -o json print the node, metadata and spec', async 
       namespace: 'network',
       type: 'HostnameStatuses.network.talos.dev',
       id: 'hostname',
-      version: '2',
+      version: 2,
       owner: 'test.Controller',
       phase: 'running',
       created: '2026-01-01T00:00:00.000Z',

@@ -12,7 +12,7 @@ import { finish, partition, failIfAny, printNodeError } from '../output/node-err
 import {
   OutputFormats,
   formatResources,
-  formatWatchEvent,
+  WatchPrinter,
   type NodeResource,
   type OutputFormat,
   type WatchEventKind,
@@ -80,15 +80,14 @@ async function watch(
   signal: AbortSignal,
 ) {
   const failed = new Set<string>();
-  let first = true;
+  const printer = new WatchPrinter(opts.output);
   for await (const item of client.stream((o, node) => watchNode(client, query, o, node), { signal })) {
     if (!item.ok) {
       failed.add(item.node);
       printNodeError(io, item.node, item.error);
       continue;
     }
-    io.out(formatWatchEvent(item.value, opts.output, first));
-    first = false;
+    io.out(printer.format(item.value));
   }
   failIfAny(failed.size, client.targets.length);
 }

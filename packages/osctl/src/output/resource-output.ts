@@ -45,11 +45,14 @@ function row(item: NodeResource, watch: boolean): string[] {
   return watch ? [eventMark[item.event ?? 'updated'], ...cells] : cells;
 }
 
+// The version is a counter: printed as a number, as talosctl does.
 function document(item: NodeResource): Record<string, unknown> {
+  const md = item.resource.metadata;
+  const version = /^\d+$/.test(md.version) ? Number(md.version) : md.version;
   return {
     node: item.node,
     ...(item.event === undefined ? {} : { event: item.event }),
-    metadata: item.resource.metadata,
+    metadata: { ...md, version },
     spec: item.resource.spec,
   };
 }
@@ -77,18 +80,37 @@ export function formatResources(
   }
 }
 
-/** One watch event, printed as it arrives; the first table row comes with the header. */
-export function formatWatchEvent(item: NodeResource, format: OutputFormat, first: boolean): string {
-  switch (format) {
-    case 'table': {
-      const head = header(item.definition, true);
-      const cells = row(item, true);
-      const text = formatTable(head, [cells]);
-      return first ? text : text.slice(text.indexOf('\n') + 1);
+/**
+ * Prints watch events as they arrive. Table columns only grow: each row is padded to the widest
+ * value seen so far, so rows stay aligned with the header printed before the first one.
+ */
+export class WatchPrinter {
+  readonly #format: OutputFormat;
+  #widths: number[] = [];
+  #count = 0;
+
+  constructor(format: OutputFormat) {
+    this.#format = format;
+  }
+
+  format(item: NodeResource): string {
+    const first = this.#count++ === 0;
+    switch (this.#format) {
+      case 'table': {
+        const head = header(item.definition, true);
+        const cells = row(item, true);
+        this.#widths = head.map((h, i) => Math.max(this.#widths[i] ?? 0, h.length, (cells[i] ?? '').length));
+        const line = (r: string[]): string =>
+          r
+            .map((c, i) => (i === r.length - 1 ? c : c.padEnd((this.#widths[i] ?? 0) + 3)))
+            .join('')
+            .trimEnd() + '\n';
+        return (first ? line(head) : '') + line(cells);
+      }
+      case 'yaml':
+        return (first ? '' : '---\n') + yamlDocument(item);
+      case 'json':
+        return `${JSON.stringify(document(item), null, 4)}\n`;
     }
-    case 'yaml':
-      return (first ? '' : '---\n') + yamlDocument(item);
-    case 'json':
-      return `${JSON.stringify(document(item), null, 4)}\n`;
   }
 }
