@@ -201,6 +201,10 @@ export class Machined implements NodeApi {
       { name: 'boot', phases: [phase('services', startServices)] },
       { actorId, signal: boot.signal },
     );
+    this.events.publish(
+      { type: 'address', hostname: this.hostname(), addresses: [this.platform.address()] },
+      { actorId },
+    );
     this.#stage.set(this.#config === undefined ? 'maintenance' : 'running');
     this.#logger.info('boot done', { bootId: boot.id, maintenance: this.maintenance() });
   }
