@@ -12,7 +12,7 @@ function resource(namespace: string, type: string, id: string, spec: unknown) {
       namespace,
       type,
       id,
-      version: 2,
+      version: '2',
       owner: 'test.Controller',
       phase: 'running',
       created,
