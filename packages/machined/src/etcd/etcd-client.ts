@@ -86,7 +86,12 @@ export function endpointTarget(endpoint: string): string {
 
 /** A client of the member at `endpoint`; close it when done. Connecting is lazy. */
 export function openEtcdClient(endpoint: string, options: OpenEtcdClientOptions): EtcdClient {
-  const channel = dial(endpointTarget(endpoint), { credentials: mutualTlsChannelCredentials(options.tls) });
+  const channel = dial(endpointTarget(endpoint), {
+    credentials: mutualTlsChannelCredentials(options.tls),
+    // A 4 MiB HTTP/2 window instead of 64 KiB: a snapshot streams at disk speed, not at one
+    // window per round trip.
+    channelOptions: { 'grpc-node.flow_control_window': 4 << 20 },
+  });
   const kv = createClient(KV, channel);
   const cluster = createClient(Cluster, channel);
   const maintenance = createClient(Maintenance, channel);
