@@ -4,7 +4,7 @@
 // all through the first control plane), logs follow throughput, idle RSS of machined and apid, and
 // grpc-js's own echo over the same TLS as the floor (ratios = ours / floor).
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -125,6 +125,40 @@ async function logsFollow(machine: Machine, id: string): Promise<{ lines: number
   return { lines, perSecond: lines / Math.max((last - start) / 1000, 1e-3) };
 }
 
+/** CPU ticks (user + system) used so far by every process of the cluster under `dir`. */
+async function clusterTicks(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const args = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    const at = args.indexOf('--state-dir');
+    if (at < 0 || args[at + 1]?.startsWith(`${dir}/`) !== true) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  }
+  return total;
+}
+
+/**
+ * Waits until the freshly booted nodes are idle: their processes together use under 5% of one CPU
+ * over a second (at most 90 s). The host may be busy with other work; that is reported, not waited on.
+ */
+async function settle(dir: string): Promise<void> {
+  const started = performance.now();
+  let share = 1;
+  while (performance.now() - started < 90_000) {
+    const a = await clusterTicks(dir);
+    await new Promise((r) => setTimeout(r, 1000));
+    share = ((await clusterTicks(dir)) - a) / 100;
+    if (share < 0.05) break;
+  }
+  const load = (await readFile('/proc/loadavg', 'utf8')).split(' ')[0] ?? '?';
+  say(
+    `nodes idle after ${((performance.now() - started) / 1000).toFixed(0)} s (they use ${(share * 100).toFixed(0)}% of a CPU; host load ${load} on ${availableParallelism()} CPUs)`,
+  );
+}
+
 async function createCluster(root: string): Promise<ClusterInfo> {
   const started = performance.now();
   const info = await processProvisioner({ stateRoot: root, stopTimeoutMs: 5000 }).create({
@@ -171,6 +205,13 @@ async function main(): Promise<void> {
     const channel = dial(`${cp.address}:50000`, { credentials: mutualTlsChannelCredentials(tls) });
     const machine = createClient(machineApi.MachineService, channel);
 
+    await settle(info.dir);
+    const machinedIdle = await rssMb(cp.pid);
+    const apidIdle = await rssMb(await pidOf(cp.stateDir, 'apid'));
+    say(
+      `idle RSS on ${cp.name} before any load: machined ${machinedIdle.toFixed(1)} MiB, apid ${apidIdle.toFixed(1)} MiB`,
+    );
+
     const direct = await timed(() => machine.version({}));
     show('Version through apid (mTLS)', direct);
     const forwarded = await timed(() => machine.version({}, nodeMd(second.address)));
@@ -181,16 +222,16 @@ async function main(): Promise<void> {
       fan[k] = await timed(() => Promise.all(targets.map((a) => machine.version({}, nodeMd(a)))));
       show(`fan-out to ${k} nodes (one call each)`, fan[k], 'rounds');
     }
-    const logs = await logsFollow(machine, 'apid').catch((err: unknown) => {
-      say(`logs -f apid failed: ${String(err)}`);
+    const logs = await logsFollow(machine, 'machined').catch((err: unknown) => {
+      say(`logs -f machined failed: ${String(err)}`);
       return { lines: 0, perSecond: Number.NaN };
     });
-    say(`logs -f apid (whole ring, then idle)   ${logs.lines} lines, ${logs.perSecond.toFixed(0)} lines/s`);
+    say(`logs -f machined (its whole ring, then idle): ${logs.lines} lines, ${logs.perSecond.toFixed(0)} lines/s`);
 
     await new Promise((r) => setTimeout(r, 1000));
     const machinedRss = await rssMb(cp.pid);
     const apidRss = await rssMb(await pidOf(cp.stateDir, 'apid'));
-    say(`idle RSS on ${cp.name}: machined ${machinedRss.toFixed(1)} MiB, apid ${apidRss.toFixed(1)} MiB`);
+    say(`RSS on ${cp.name} after the load: machined ${machinedRss.toFixed(1)} MiB, apid ${apidRss.toFixed(1)} MiB`);
 
     const floorAddress = '127.0.0.1';
     const echo = await startEchoFloor(floorAddress, await floorServerTls(info, floorAddress), tls);
@@ -214,9 +255,12 @@ async function main(): Promise<void> {
         fanout_nodes: info.nodes.length,
         fanoutN_p50_ms: last?.p50 ?? Number.NaN,
         fanoutN_p99_ms: last?.p99 ?? Number.NaN,
+        logs_follow_lines: logs.lines,
         logs_follow_lines_s: logs.perSecond,
-        machined_rss_mb: machinedRss,
-        apid_rss_mb: apidRss,
+        machined_idle_rss_mb: machinedIdle,
+        apid_idle_rss_mb: apidIdle,
+        machined_loaded_rss_mb: machinedRss,
+        apid_loaded_rss_mb: apidRss,
         echo_p50_ms: floor.p50,
         echo_calls_s: floor.perSecond,
         version_vs_echo_p50: direct.p50 / floor.p50,
