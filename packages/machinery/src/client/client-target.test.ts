@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { isClientConfigError, type ClientConfig } from '../client-config/client-config.ts';
 import { resolveClientTarget } from './client-target.ts';
 import { parseEndpoint } from './endpoints.ts';
@@ -67,4 +68,18 @@ test('flags override the context: --endpoints and --nodes, comma separated or re
     ['1.1.1.1:50000', '2.2.2.2:50000'],
   );
   assert.deepEqual(flags.nodes, ['n1', 'n2', 'n3']);
+});
+
+test('any host and port round-trips through parseEndpoint', () => {
+  const host = fc.oneof(fc.ipV4(), fc.ipV6(), fc.domain());
+  fc.assert(
+    fc.property(host, fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }), (h, port) => {
+      const v6 = h.includes(':');
+      const written = port === undefined ? h : v6 ? `[${h}]:${String(port)}` : `${h}:${String(port)}`;
+      const e = parseEndpoint(written);
+      assert.equal(e.host, h);
+      assert.equal(e.port, port ?? 50000);
+      assert.equal(parseEndpoint(e.address).address, e.address);
+    }),
+  );
 });
