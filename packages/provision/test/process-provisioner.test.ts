@@ -2,6 +2,8 @@
 // what only this provider does (failures during create, stubborn processes, reused pids).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +113,36 @@ test("a state directory too long for machined's socket is refused before anythin
       isProvisionError(e, 'invalid') && /is too long: machined's socket under it would be \d+ bytes/.test(e.message),
   );
   assert.deepEqual(await p.list(), []);
+});
+
+test('destroy cleans up a cluster whose creator was killed half-way', async (t) => {
+  const root = await stateRoot(t);
+  const creator = spawn(process.execPath, [join(import.meta.dirname, 'create-cluster.ts'), root, 'half', '1'], {
+    stdio: 'ignore',
+    env: { ...process.env, BRONZE_MACHINED: fake, FAKE_NODE_MODE: 'hang' },
+  });
+  t.after(() => creator.kill('SIGKILL'));
+  const recordPath = join(root, 'half', 'cluster.json');
+  let pids: number[] = [];
+  for (let i = 0; i < 200 && pids.length < 2; i++) {
+    await sleep(100);
+    const text = await readFile(recordPath, 'utf8').catch(() => '{"nodes": []}');
+    pids = (JSON.parse(text) as { nodes: { pid?: number }[] }).nodes.flatMap((n) =>
+      n.pid === undefined ? [] : [n.pid],
+    );
+  }
+  assert.equal(pids.length, 2, 'both nodes were started');
+  creator.kill('SIGKILL');
+  await once(creator, 'exit');
+  const p = processProvisioner({ stateRoot: root, program: fake, stopTimeoutMs: 2000 });
+  const info = await p.show('half');
+  assert.deepEqual(
+    info.nodes.map((n) => n.state),
+    ['running', 'running'],
+  );
+  assert.deepEqual((await p.destroy('half')).leftovers, []);
+  for (const node of info.nodes) assert.deepEqual(await nodeProcesses(node.stateDir), []);
+  for (const pid of pids) assert.equal(await commandLineOf(pid), undefined);
 });
 
 test('destroy kills a machined that ignores SIGTERM, and its children', async (t) => {
