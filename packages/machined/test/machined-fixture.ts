@@ -1,15 +1,25 @@
 // Starts a real machined process on a loopback address with its own temp state dir, and gives typed
 // clients on its unix socket. Everything started is stopped (by pid) and removed in t.after.
-import { spawn, type ChildProcess } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Metadata, credentials } from '@grpc/grpc-js';
-import { cosiStateApi, createClient, dial, generateConfigs, machineApi, type ClientOf } from '@bronze/machinery';
+import {
+  cosiStateApi,
+  createClient,
+  dial,
+  generateConfigs,
+  isApiError,
+  machineApi,
+  type ApiError,
+  type ClientOf,
+} from '@bronze/machinery';
 
 export const MainPath = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -115,3 +125,52 @@ export function roleMetadata(...roles: string[]): Metadata {
 }
 
 export const soon = (ms = 5000): Date => new Date(Date.now() + ms);
+
+export async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of stream) out.push(x);
+  return out;
+}
+
+export async function expectApiError(promise: Promise<unknown>, code: ApiError['code']): Promise<ApiError> {
+  const err: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.ok(isApiError(err), `want an ApiError, got ${String(err)}`);
+  assert.equal(err.code, code, err.message);
+  return err;
+}
+
+/** Every process below `pid` now. */
+export function descendants(pid: number): number[] {
+  const out = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' });
+  const byParent = new Map<number, number[]>();
+  for (const line of out.trim().split('\n')) {
+    const [p, pp] = line.trim().split(/\s+/).map(Number);
+    if (p === undefined || pp === undefined) continue;
+    byParent.set(pp, [...(byParent.get(pp) ?? []), p]);
+  }
+  const found: number[] = [];
+  const stack = [pid];
+  while (stack.length > 0) {
+    for (const c of byParent.get(stack.pop() ?? 0) ?? []) {
+      found.push(c);
+      stack.push(c);
+    }
+  }
+  return found;
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function assertMissing(path: string): Promise<void> {
+  await assert.rejects(stat(path), /ENOENT/);
+}
