@@ -101,10 +101,10 @@ export function applyConfigCommand(io: Io): Command {
     .aliases(['apply'])
     .summary('apply a new machine config to a node')
     .description(
-      'Send the machine config in FILE (patched with -p, in order) to every target node.\n' +
-        'Modes: auto (the node decides; today no-reboot), no-reboot, reboot (maintenance mode only),\n' +
-        'staged (takes effect at the next boot), try (rolls back after --timeout unless applied again).\n' +
-        '--dry-run shows what would change. --insecure talks to a node in maintenance mode, which has\n' +
+      'Send the machine config in FILE (patched with -p, in order) to every target node. ' +
+        'Modes: auto (the node decides; today no-reboot), no-reboot, reboot (maintenance mode only), ' +
+        'staged (takes effect at the next boot), try (rolls back after --timeout unless applied again). ' +
+        '--dry-run shows what would change. --insecure talks to a node in maintenance mode, which has ' +
         'no config and so no CA: TLS without a client certificate, straight to each -n address.',
     )
     .option('-f, --file <file>', 'the machine config to apply')

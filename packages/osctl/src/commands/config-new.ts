@@ -25,8 +25,8 @@ export function configNewCommand(io: Io): Command {
   return new Command('new')
     .summary('get a new client config from a node')
     .description(
-      'Ask the target node (GenerateClientConfiguration, admin only) for a talosconfig with a fresh\n' +
-        'client certificate holding --roles and valid for --crt-ttl, and write it to PATH (default\n' +
+      'Ask the target node (GenerateClientConfiguration, admin only) for a talosconfig with a fresh ' +
+        'client certificate holding --roles and valid for --crt-ttl, and write it to PATH (default ' +
         'talosconfig) with mode 0600. An existing file is kept unless --force.',
     )
     .argument('[path]', 'where to write the talosconfig', 'talosconfig')

@@ -10,8 +10,8 @@ export function copyCommand(io: Io): Command {
     .aliases(['cp'])
     .summary('copy files out of a node as tar.gz')
     .description(
-      'Copy SRC (a file or directory) from the target node: the node sends a tar.gz, which is\n' +
-        'extracted into the local directory LOCAL, or written as is to stdout when LOCAL is "-".\n' +
+      'Copy SRC (a file or directory) from the target node: the node sends a tar.gz, which is ' +
+        'extracted into the local directory LOCAL, or written as is to stdout when LOCAL is "-". ' +
         'Existing files are never overwritten. Works on one node at a time.',
     )
     .argument('<src>', 'path on the node')

@@ -8,7 +8,7 @@ export function dmesgCommand(io: Io): Command {
   return new Command('dmesg')
     .summary('print the kernel log')
     .description(
-      'Print the kernel log of every target node, each line prefixed with its node.\n' +
+      'Print the kernel log of every target node, each line prefixed with its node. ' +
         'With -f, keep following until Ctrl-C; with --tail and -f, start from the end instead of the beginning.',
     )
     .option('-f, --follow', 'keep printing new messages until Ctrl-C')

@@ -27,8 +27,8 @@ export function eventsCommand(io: Io): Command {
   return new Command('events')
     .summary('stream runtime events')
     .description(
-      'Stream the runtime events of every target node (sequences, phases, tasks, service states,\n' +
-        'machine status) until Ctrl-C. By default only new events print; --tail, --since and --duration\n' +
+      'Stream the runtime events of every target node (sequences, phases, tasks, service states, ' +
+        'machine status) until Ctrl-C. By default only new events print; --tail, --since and --duration ' +
         'replay kept ones first.',
     )
     .option('--tail <n>', 'replay the last N events (-1: all kept)')

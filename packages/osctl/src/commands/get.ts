@@ -97,8 +97,8 @@ export function getCommand(io: Io): Command {
     .aliases(['g'])
     .summary('read resources from a node')
     .description(
-      'Read resources of TYPE (a full type such as MachineStatuses.runtime.talos.dev, its singular,\n' +
-        'plural or an alias; "osctl get rd" lists them all) from every target node, one or all of them.\n' +
+      'Read resources of TYPE (a full type such as MachineStatuses.runtime.talos.dev, its singular, ' +
+        'plural or an alias; "osctl get rd" lists them all) from every target node, one or all of them. ' +
         'Tables show the columns the type defines; -w keeps printing changes until Ctrl-C.',
     )
     .argument('<type>', 'resource type, singular, plural or alias')

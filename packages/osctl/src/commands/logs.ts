@@ -16,7 +16,7 @@ export function logsCommand(io: Io): Command {
   return new Command('logs')
     .summary('print the logs of a service or container')
     .description(
-      'Print the log of service SVC from every target node, each line prefixed with its node.\n' +
+      'Print the log of service SVC from every target node, each line prefixed with its node. ' +
         'With -f, keep following until Ctrl-C. With -k, SVC is a Kubernetes container (k8s.io namespace).',
     )
     .argument('<svc>', 'service id (see "osctl services") or container id with -k')

@@ -24,8 +24,8 @@ export function rebootCommand(io: Io): Command {
   return new Command('reboot')
     .summary('reboot a node')
     .description(
-      'Reboot every target node. With --wait, wait until each node has gone down and answers again.\n' +
-        'Modes: default (run the shutdown sequence), powercycle (also power-cycle on metal), force\n' +
+      'Reboot every target node. With --wait, wait until each node has gone down and answers again. ' +
+        'Modes: default (run the shutdown sequence), powercycle (also power-cycle on metal), force ' +
         '(skip the graceful steps).',
     )
     .addOption(new Option('-m, --mode <mode>', 'reboot mode').choices(Object.keys(modes)).default('default'))

@@ -35,7 +35,7 @@ export function resetCommand(io: Io): Command {
   return new Command('reset')
     .summary('wipe a node and reboot')
     .description(
-      'Reset every target node: leave etcd and drain it (unless --graceful=false), wipe the chosen\n' +
+      'Reset every target node: leave etcd and drain it (unless --graceful=false), wipe the chosen ' +
         'disks or partitions, then power off, or reboot with --reboot (into maintenance mode).',
     )
     .addOption(

@@ -65,7 +65,7 @@ export function serviceCommand(io: Io): Command {
     .aliases(['services'])
     .summary('list, inspect and control services')
     .description(
-      'Without arguments, list the services of every target node with their state and health.\n' +
+      'Without arguments, list the services of every target node with their state and health. ' +
         'With an ID, show that service (status, the default) or start, stop or restart it.',
     )
     .argument('[id]', 'service id (see the list)')

@@ -8,7 +8,7 @@ export function shutdownCommand(io: Io): Command {
   return new Command('shutdown')
     .summary('shut a node down')
     .description(
-      'Shut every target node down: cordon and drain it, stop its services, power off.\n' +
+      'Shut every target node down: cordon and drain it, stop its services, power off. ' +
         'With --force, skip the cordon and drain.',
     )
     .option('--force', 'skip cordoning and draining the node')

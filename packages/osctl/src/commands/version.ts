@@ -24,7 +24,7 @@ export function versionCommand(io: Io): Command {
   return new Command('version')
     .summary('print client and server versions')
     .description(
-      'Print the version of osctl and of every targeted node (Version over the machine API, one call per\n' +
+      'Print the version of osctl and of every targeted node (Version over the machine API, one call per ' +
         'node). With --client only the local version is printed and no node is contacted.',
     )
     .option('--client', 'print the client version only')
