@@ -25,6 +25,6 @@ test('bundling is skipped with the reason when esbuild is not installed', async 
   await mkdir(join(repo, 'packages/machined/src'), { recursive: true });
   await writeFile(join(repo, InitEntry), 'export {};\n');
   const r = await bundleInit(join(repo, 'init.mjs'), { repoRoot: repo });
-  assert.equal(r.status, 'skipped');
-  assert.match(r.status === 'skipped' ? r.reason : '', /esbuild is not installed/);
+  assert.ok(r.status === 'skipped');
+  assert.match(r.reason, /esbuild is not installed/);
 });
