@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { MachineService } from '../api/gen/machine/machine_pb.ts';
 import { addService } from '../api/service-handlers.ts';
 import { ApiError, isApiError } from '../api/api-error.ts';
@@ -181,4 +181,37 @@ test('aborting a followed merge ends it quietly and cancels every stream', async
     if (++seen === 6) controller.abort();
   }
   assert.equal(seen, 6);
+});
+
+async function silentServer(t: TestContext): Promise<string> {
+  const sockets = new Set<Socket>();
+  const srv = createServer((s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  t.after(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => srv.close(resolve));
+  });
+  const address = srv.address();
+  assert.ok(address !== null && typeof address === 'object');
+  return `127.0.0.1:${String(address.port)}`;
+}
+
+test('an endpoint that never answers times out, and aborting stops the wait at once', async (t) => {
+  const silent = await silentServer(t);
+  const slow: unknown = await connectApi([parseEndpoint(silent)], tls, { connectTimeoutMs: 300 }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.ok(isConnectionError(slow));
+  assert.match(slow.message, /no connection within 300 ms: check the address and the network path/);
+  const controller = new AbortController();
+  const started = Date.now();
+  setTimeout(() => {
+    controller.abort(new Error('interrupted'));
+  }, 100);
+  await assert.rejects(connectApi([parseEndpoint(silent)], tls, { signal: controller.signal }), /interrupted/);
+  assert.ok(Date.now() - started < 2000);
 });
