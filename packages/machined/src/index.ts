@@ -131,8 +131,12 @@ export type {
 export { hasEtcdData, wipeEtcdData } from './etcd/etcd-data.ts';
 export { bootstrap as bootstrapEtcd } from './etcd/etcd-bootstrap.ts';
 export type { BootstrapOptions as EtcdBootstrapOptions } from './etcd/etcd-bootstrap.ts';
-export { join as joinEtcd, hex as etcdMemberIdHex } from './etcd/etcd-join.ts';
-export type { JoinOptions as EtcdJoinOptions, JoinResult as EtcdJoinResult } from './etcd/etcd-join.ts';
+export { join as joinEtcd, ensurePromoted as ensureEtcdPromoted, hex as etcdMemberIdHex } from './etcd/etcd-join.ts';
+export type {
+  JoinOptions as EtcdJoinOptions,
+  JoinResult as EtcdJoinResult,
+  PromoteOptions as EtcdPromoteOptions,
+} from './etcd/etcd-join.ts';
 export { forfeitLeadership, leave as leaveEtcd, removeMember as removeEtcdMember } from './etcd/etcd-membership.ts';
 export type { ForfeitResult, LeaveOptions as EtcdLeaveOptions } from './etcd/etcd-membership.ts';
 export { snapshot as etcdSnapshot, restoreSnapshot as restoreEtcdSnapshot } from './etcd/etcd-snapshot.ts';

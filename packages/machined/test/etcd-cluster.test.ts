@@ -6,7 +6,10 @@ import { test } from 'node:test';
 import { bootstrap } from '../src/etcd/etcd-bootstrap.ts';
 import { etcdVersion, supportsLearners, DefaultEtcdPath } from '../src/etcd/etcd-binary.ts';
 import { isEtcdError } from '../src/etcd/etcd-error.ts';
-import { join } from '../src/etcd/etcd-join.ts';
+import { ensurePromoted, join } from '../src/etcd/etcd-join.ts';
+import { isQuorumGuard, type EtcdClient } from '../src/etcd/etcd-client.ts';
+import { RestartFromData } from '../src/etcd/etcd-spec.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { forfeitLeadership, leave } from '../src/etcd/etcd-membership.ts';
 import { alarmDisarm, alarmList, defragment } from '../src/etcd/etcd-maintenance.ts';
 import { EtcdNode, logger, loopbackSubnet, newEtcdCa } from './etcd-fixture.ts';
@@ -152,6 +155,33 @@ test('a three-member cluster forms by itself and heals', { skip, timeout: 90_000
     assert.deepEqual(members.map((m) => m.name).sort(), ['cp-1', 'cp-2']);
     assert.ok(!members.some((m) => m.id === r.memberId));
     assert.equal(await running(c), false);
+  });
+
+  await t.test('a learner that went down before its promotion is promoted after its restart', async () => {
+    let added: Awaited<ReturnType<EtcdClient['memberAdd']>> | undefined;
+    while (added === undefined) {
+      added = await a
+        .client()
+        .memberAdd([c.peerUrl], { learner: true })
+        .catch(async (err: unknown) => {
+          if (!isQuorumGuard(err)) throw err;
+          await sleep(200);
+          return undefined;
+        });
+    }
+    const initialCluster = added.members.map((m) => ({ name: m.name || c.name, peerUrl: m.peerUrls[0] ?? '' }));
+    await c.start({ state: 'existing', initialCluster }, signal);
+    await c.kill('SIGKILL');
+    await c.start(RestartFromData, signal);
+    assert.equal((await c.client().status()).isLearner, true);
+    assert.equal(
+      await ensurePromoted(
+        c.client(),
+        joinOptions(c, () => [a, b], signal),
+      ),
+      true,
+    );
+    assert.ok((await a.client().memberList()).every((m) => !m.isLearner));
   });
 });
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { createLogger } from '../log/logger.ts';
 import { bootstrap } from './etcd-bootstrap.ts';
 import { isEtcdError } from './etcd-error.ts';
-import { join, type JoinOptions } from './etcd-join.ts';
+import { ensurePromoted, join, type JoinOptions } from './etcd-join.ts';
 import { forfeitLeadership, leave } from './etcd-membership.ts';
 import type { EtcdLaunch } from './etcd-spec.ts';
 import { FakeEtcdCluster } from './fake-etcd-client.ts';
@@ -187,4 +187,20 @@ test('leave refuses to remove the only member and keeps its data', async () => {
   );
   assert.equal(stopped, false);
   assert.equal(cluster.members.length, 1);
+});
+
+test('a member that restarted as a learner is promoted; a voter is left alone', async () => {
+  const cluster = new FakeEtcdCluster({ promoteNotReady: 1 });
+  cluster.addVoter('cp-1', '10.0.0.1');
+  const learner = (
+    await cluster.client('https://10.0.0.1:2379').memberAdd(['https://10.0.0.3:2380'], { learner: true })
+  ).member;
+  Object.assign(cluster.members.find((m) => m.id === learner.id) ?? {}, {
+    name: 'cp-3',
+    clientUrls: ['https://10.0.0.3:2379'],
+  });
+  const opts = joinOf(cluster);
+  assert.equal(await ensurePromoted(cluster.client('https://10.0.0.3:2379'), opts), true);
+  assert.ok(cluster.members.every((m) => !m.isLearner));
+  assert.equal(await ensurePromoted(cluster.client('https://10.0.0.3:2379'), opts), false);
 });

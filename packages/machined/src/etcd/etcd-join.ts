@@ -58,7 +58,7 @@ export async function join(options: JoinOptions): Promise<JoinResult> {
 
 /** Calls `fn` with a client of each discovered endpoint until one returns; undefined when none did. */
 async function viaAnyMember<T>(
-  options: JoinOptions,
+  options: PromoteOptions,
   what: string,
   fn: (client: EtcdClient) => Promise<T>,
 ): Promise<{ value: T } | { endpoints: readonly string[]; errors: string[] }> {
@@ -134,7 +134,21 @@ function logWaiting(
   }
 }
 
-async function promoteLearner(id: bigint, options: JoinOptions): Promise<void> {
+export type PromoteOptions = Pick<JoinOptions, 'discover' | 'connect' | 'logger' | 'signal' | 'retryMs'>;
+
+/**
+ * Promotes this node's member when it is still a learner: after a restart from data, when the node
+ * went down between its addition and its promotion. Returns whether it had to promote.
+ */
+export async function ensurePromoted(local: EtcdClient, options: PromoteOptions): Promise<boolean> {
+  const status = await local.status({ signal: options.signal });
+  if (!status.isLearner) return false;
+  options.logger.info('this etcd member restarted as a learner; promoting it', { memberId: hex(status.memberId) });
+  await promoteLearner(status.memberId, options);
+  return true;
+}
+
+async function promoteLearner(id: bigint, options: PromoteOptions): Promise<void> {
   const { logger, signal } = options;
   for (let attempt = 1; ; attempt++) {
     const r = await viaAnyMember(options, 'promoting the learner', async (client) => {
