@@ -4,10 +4,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { loadConfig } from '@bronze/machinery';
 import { isProvisionError, processProvisioner, type Provisioner } from '../src/index.ts';
 import { provisionerConformance } from '../src/provisioner-conformance.ts';
 import { commandLineOf, nodeProcesses } from '../src/node-process.ts';
@@ -41,6 +42,34 @@ provisionerConformance('process (fake node program)', {
     (await nodeProcesses(node.stateDir)).length === 0 &&
     (node.pid === undefined || (await commandLineOf(node.pid)) === undefined),
   rsaBits: 2048,
+});
+
+test('configs carry the endpoint, the patches by role, and each node its hostname and address', async (t) => {
+  const { p, root } = await fakeProvisioner(t);
+  await writeFile(join(root, 'all.yaml'), 'machine:\n  env:\n    ALL: "1"\n');
+  const info = await p.create({
+    name: 'patched',
+    controlPlanes: 1,
+    workers: 1,
+    rsaBits: 2048,
+    cwd: root,
+    patches: {
+      all: ['@all.yaml'],
+      controlPlane: ['{"machine": {"env": {"ROLE": "cp"}}}'],
+      worker: ['[{"op": "add", "path": "/machine/env/ROLE", "value": "worker"}]'],
+    },
+  });
+  t.after(() => p.destroy('patched').catch(() => undefined));
+  for (const node of info.nodes) {
+    const config = loadConfig(await readFile(join(info.dir, 'configs', `${node.name}.yaml`), 'utf8')).config;
+    const v1 = config?.v1alpha1();
+    assert.ok(v1 !== undefined, `${node.name} has a v1alpha1 config`);
+    assert.equal(v1.cluster?.controlPlane?.endpoint, `https://${info.nodes[0]?.address ?? ''}:6443`);
+    assert.equal(v1.machine?.network?.hostname, node.name);
+    assert.deepEqual(v1.machine.certSANs, [node.address]);
+    assert.deepEqual(v1.machine.env, { ALL: '1', ROLE: node.role === 'controlplane' ? 'cp' : 'worker' });
+  }
+  await p.destroy('patched');
 });
 
 test('a node that dies during create: the error names it and its log, nothing else is left', async (t) => {
@@ -168,7 +197,6 @@ test('destroy never signals a recorded pid that now belongs to another program',
   };
   const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
   t.after(() => other.kill('SIGKILL'));
-  const { writeFile } = await import('node:fs/promises');
   const realPid = info.nodes[0]?.pid;
   record.nodes[0] = { ...record.nodes[0], pid: other.pid ?? 0 };
   await writeFile(join(root, 'reused', 'cluster.json'), JSON.stringify(record));
