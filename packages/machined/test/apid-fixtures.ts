@@ -83,6 +83,8 @@ export interface FakeMachined {
   openStreams: number;
   /** Bytes received by EtcdRecover. */
   recovered: number;
+  /** EtcdRecover uploads that ended because their client went away. */
+  abortedUploads: number;
   /** Messages the `flood` Logs stream has produced. */
   produced: number;
   /** Publishes (or with undefined, destroys) a resource spec that apid may be watching. */
@@ -112,6 +114,7 @@ export async function startFakeMachined(t: TestContext, hostname: string): Promi
     openStreams: 0,
     recovered: 0,
     produced: 0,
+    abortedUploads: 0,
     publish: (type, spec) => {
       specs.set(type, spec);
       changes.emit('change', type);
@@ -168,6 +171,13 @@ export async function startFakeMachined(t: TestContext, hostname: string): Promi
       etcdRecover: async (requests, ctx) => {
         seen('EtcdRecover', ctx.metadata);
         for await (const chunk of requests) fake.recovered += chunk.bytes.length;
+        // grpc-js ends the request stream of a reset call just before it reports the cancellation:
+        // a careful handler lets that settle before it trusts the upload.
+        await new Promise((r) => setTimeout(r, 100));
+        if (ctx.signal.aborted) {
+          fake.abortedUploads++;
+          throw new Error('upload cancelled');
+        }
         return { messages: [{ metadata: meta }] };
       },
     },

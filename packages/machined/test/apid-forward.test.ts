@@ -127,6 +127,31 @@ test('a client stream (EtcdRecover) is piped through two apids', async (t) => {
   assert.equal(b.machined.recovered, 40 * chunk.length);
 });
 
+test('a client that disappears mid-upload cancels the upstream upload, even across nodes', async (t) => {
+  const pki = await createPki();
+  const a = await node(t, pki, 'node-a', { client: true });
+  const b = await node(t, pki, 'node-b', { client: false });
+  const machine = await adminOf(t, pki, a.port);
+  for (const [metadata, machined] of [
+    [md(), a.machined],
+    [md(['node', b.target]), b.machined],
+  ] as const) {
+    const controller = new AbortController();
+    async function* upload() {
+      for (let i = 0; ; i++) {
+        if (i === 5) controller.abort(new Error('client went away'));
+        yield await new Promise<{ bytes: Buffer }>((r) =>
+          setTimeout(() => {
+            r({ bytes: Buffer.alloc(1024) });
+          }, 10),
+        );
+      }
+    }
+    await assert.rejects(machine.etcdRecover(upload(), { metadata, signal: controller.signal }), /client went away/);
+    await eventually(() => (machined.abortedUploads === 1 ? true : undefined));
+  }
+});
+
 test('a client that disappears mid-stream cancels the upstream stream, even across nodes', async (t) => {
   const pki = await createPki();
   const a = await node(t, pki, 'node-a', { client: true });
@@ -162,8 +187,12 @@ test('a slow client holds back machined through two apids (backpressure)', async
   );
   const stream = logs[Symbol.asyncIterator]();
   assert.equal((await stream.next()).done, false);
-  await new Promise((r) => setTimeout(r, 300));
-  const ahead = b.machined.produced;
+  // Let every buffer on the way fill up, then machined must stay put while the client reads nothing.
+  let ahead = -1;
+  while (ahead !== b.machined.produced) {
+    ahead = b.machined.produced;
+    await new Promise((r) => setTimeout(r, 300));
+  }
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(b.machined.produced, ahead, 'machined stopped producing while the client did not read');
   // Flow-control windows and buffers on three hops: a few MiB at most, not everything.

@@ -19,6 +19,9 @@ import { serverStatusOf } from '@bronze/machinery';
 
 export const raw = (bytes: Buffer): Buffer => bytes;
 
+/** How long the end of an upload waits for a cancellation that may be on its way. */
+const EndSettleMs = 50;
+
 type Cancellable = { on(event: 'cancelled', listener: () => void): unknown; getDeadline(): Date | number };
 
 /** Cancels `upstream` when `call`'s client cancels, disconnects or runs out of time. */
@@ -133,7 +136,17 @@ function pipeUp(
       upstream.once('drain', () => call.resume());
     }
   });
-  call.on('end', () => upstream.end());
+  // grpc-js ends the request stream of a call its client reset (RST_STREAM) a few milliseconds
+  // before it reports the cancellation, so a reset looks like a finished upload for a moment. Pass
+  // the end on only once it was not one: a truncated upload must never reach machined as complete.
+  call.on('end', () => {
+    const timer = setTimeout(() => {
+      if (!call.cancelled) upstream.end();
+    }, EndSettleMs);
+    call.once('cancelled', () => {
+      clearTimeout(timer);
+    });
+  });
   call.on('error', () => undefined); // cancellation is handled by linkCancel
 }
 
