@@ -8,3 +8,4 @@ export { defaultNodeProgram } from './process-layout.ts';
 export { formatClusterTable, formatClusterSummary } from './format-cluster.ts';
 export { parseDuration } from './duration.ts';
 export { callVersion, opensslTls, ApidPort } from './wait-api.ts';
+export { killNodesUnder } from './node-process.ts';

@@ -91,15 +91,34 @@ export async function isOurMachined(pid: number, stateDir: string, program: stri
 
 /** Every live process on the host that belongs to the node at `stateDir`. */
 export async function nodeProcesses(stateDir: string): Promise<number[]> {
+  return processesWhere((args) => isNodeCommandLine(args, stateDir));
+}
+
+async function processesWhere(match: (args: string[]) => boolean): Promise<number[]> {
   const found: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
     if (pid === process.pid) continue;
     const args = await commandLineOf(pid);
-    if (args !== undefined && isNodeCommandLine(args, stateDir)) found.push(pid);
+    if (args !== undefined && match(args)) found.push(pid);
   }
   return found;
+}
+
+/**
+ * Kills (SIGKILL) every node process whose state directory lies under `root`: the last resort of
+ * test clean-up, for clusters whose record is gone. Returns the pids it killed.
+ */
+export async function killNodesUnder(root: string): Promise<number[]> {
+  const under = (args: string[]): boolean => {
+    const at = args.indexOf('--state-dir');
+    return at >= 0 && args[at + 1]?.startsWith(`${root}/`) === true;
+  };
+  const pids = await processesWhere(under);
+  for (const pid of pids) signal(pid, 'SIGKILL');
+  for (let i = 0; i < 100 && (await processesWhere(under)).length > 0; i++) await sleep(20);
+  return pids;
 }
 
 /**

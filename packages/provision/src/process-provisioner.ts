@@ -119,7 +119,7 @@ async function createCluster(request: ClusterRequest, ctx: CreateContext): Promi
       })),
     };
     await writeClusterFiles(dir, request.name, configs, record);
-    await startNodes(record, dir, ctx, progress);
+    await startNodes(record, dir, { ...ctx, progress, ...(request.signal ? { signal: request.signal } : {}) });
     await waitForNodes(record, {
       tls: tlsOf(configs),
       program: ctx.program,
@@ -163,8 +163,14 @@ async function writeClusterFiles(
   await writeClusterRecord(dir, record);
 }
 
-async function startNodes(record: ClusterRecord, dir: string, ctx: CreateContext, progress: Progress): Promise<void> {
+async function startNodes(
+  record: ClusterRecord,
+  dir: string,
+  ctx: CreateContext & { progress: Progress; signal?: AbortSignal },
+): Promise<void> {
+  const { progress } = ctx;
   for (const node of record.nodes) {
+    ctx.signal?.throwIfAborted();
     await writeFile(node.logPath, '', { mode: 0o600, flag: 'a' });
     try {
       node.pid = await startNodeProcess({

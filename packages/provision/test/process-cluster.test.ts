@@ -27,7 +27,7 @@ import {
   type TlsMaterial,
 } from '@bronze/machinery';
 import { defaultNodeProgram, opensslTls, processProvisioner, type ClusterInfo } from '../src/index.ts';
-import { commandLineOf, nodeProcesses } from '../src/node-process.ts';
+import { commandLineOf, killNodesUnder, nodeProcesses } from '../src/node-process.ts';
 import { provisionerConformance } from '../src/provisioner-conformance.ts';
 
 const program = defaultNodeProgram();
@@ -37,7 +37,10 @@ provisionerConformance('process (real machined)', {
   skip: missing,
   make: async (t) => {
     const root = await mkdtemp(join(tmpdir(), 'bronze-conformance-'));
-    t.after(() => rm(root, { recursive: true, force: true }));
+    t.after(async () => {
+      await killNodesUnder(root);
+      await rm(root, { recursive: true, force: true });
+    });
     return processProvisioner({ stateRoot: root, stopTimeoutMs: 5000 });
   },
   isGone: async (node) =>
@@ -103,6 +106,7 @@ void suite('process cluster (real machined)', { skip: missing, timeout: 90_000 }
       await provisioner()
         .destroy('it')
         .catch(() => undefined);
+    await killNodesUnder(root);
     await rm(root, { recursive: true, force: true });
   });
 

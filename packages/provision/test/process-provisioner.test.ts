@@ -11,13 +11,17 @@ import { test, type TestContext } from 'node:test';
 import { loadConfig } from '@bronze/machinery';
 import { isProvisionError, processProvisioner, type Provisioner } from '../src/index.ts';
 import { provisionerConformance } from '../src/provisioner-conformance.ts';
-import { commandLineOf, nodeProcesses } from '../src/node-process.ts';
+import { commandLineOf, killNodesUnder, nodeProcesses } from '../src/node-process.ts';
 
 const fake = join(import.meta.dirname, 'fake-node.ts');
 
 async function stateRoot(t: TestContext): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'bronze-provision-'));
-  t.after(() => rm(root, { recursive: true, force: true }));
+  // One hook, so nothing of a failed test outlives its directory (after hooks run in order).
+  t.after(async () => {
+    await killNodesUnder(root);
+    await rm(root, { recursive: true, force: true });
+  });
   return root;
 }
 

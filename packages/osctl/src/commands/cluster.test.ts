@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { loadClientConfig } from '@bronze/machinery';
+import { killNodesUnder } from '@bronze/provision';
 import { runCli } from '../cli.ts';
 import type { Io } from '../io.ts';
 
@@ -15,7 +16,11 @@ async function setup(
   t: TestContext,
 ): Promise<{ dir: string; run: (...args: string[]) => Promise<{ code: number; out: string; err: string }> }> {
   const dir = await mkdtemp(join(tmpdir(), 'bronze-osctl-cluster-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  // One hook: after hooks run in order, and no node may outlive the directory.
+  t.after(async () => {
+    await killNodesUnder(dir);
+    await rm(dir, { recursive: true, force: true });
+  });
   const run = async (...args: string[]) => {
     let out = '';
     let err = '';
@@ -43,7 +48,6 @@ test('cluster create rejects bad flags with exit 2', async (t) => {
 
 test('cluster create, show, create again, destroy', async (t) => {
   const { dir, run } = await setup(t);
-  t.after(() => run('cluster', 'destroy', '--name', 'cli'));
   const created = await run(
     'cluster',
     'create',
