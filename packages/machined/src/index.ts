@@ -129,6 +129,7 @@ export type {
   EtcdCallOptions,
 } from './etcd/etcd-client.ts';
 export { hasEtcdData, wipeEtcdData } from './etcd/etcd-data.ts';
+export { etcdCaFromConfig, etcdExtraArgs } from './etcd/etcd-config.ts';
 export { bootstrap as bootstrapEtcd } from './etcd/etcd-bootstrap.ts';
 export type { BootstrapOptions as EtcdBootstrapOptions } from './etcd/etcd-bootstrap.ts';
 export { join as joinEtcd, ensurePromoted as ensureEtcdPromoted, hex as etcdMemberIdHex } from './etcd/etcd-join.ts';
