@@ -23,5 +23,5 @@ export function etcdCaFromConfig(cluster: ClusterConfig | undefined): EtcdPemPai
 /** cluster.etcd.extraArgs as flag values; a list becomes etcd's comma-separated form. */
 export function etcdExtraArgs(cluster: ClusterConfig | undefined): Record<string, string> {
   const args = cluster?.etcd?.extraArgs ?? {};
-  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]));
+  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
 }
