@@ -1,11 +1,12 @@
-import { access, cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, cp, mkdir, mkdtemp, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { VersionTag } from '@bronze/machinery';
 import { auditRootfs, type AuditResult } from './audit.ts';
 import { planBuild, type BuildPlan } from './build-plan.ts';
+import { pruneCache } from './cache.ts';
 import { componentsFile, loadComponents, sha256File } from './components.ts';
 import { ImageError } from './image-error.ts';
-import { writeOciLayout, type OciResult } from './oci.ts';
+import { ImageRepository, writeOciLayout, type OciResult } from './oci.ts';
 import { assembleRootfs, normalizeDirModes, Skeleton } from './rootfs.ts';
 import { sizeReport, type SizeReport } from './size-report.ts';
 import { makeSquashfs } from './squashfs.ts';
@@ -58,6 +59,11 @@ export interface BuildResult {
   cached: boolean;
 }
 
+/** The name the image is loaded under: localhost/bronze/node:VERSION. */
+export function imageRef(): string {
+  return `${ImageRepository}:${VersionTag}`;
+}
+
 export const defaultRepoRoot = resolve(import.meta.dirname, '..', '..', '..');
 
 async function exists(path: string): Promise<boolean> {
@@ -94,7 +100,7 @@ function manifestOf(
         ? { status: 'bundled', sha256: plan.bundle.sha256, bytes: plan.bundle.bytes }
         : plan.bundle,
     squashfs,
-    oci: { manifest: oci.manifest.digest, layer: oci.layer.digest, diffId: oci.diffId, ref: VersionTag },
+    oci: { manifest: oci.manifest.digest, layer: oci.layer.digest, diffId: oci.diffId, ref: imageRef() },
     tools: plan.tools,
     audit: { files: audit.files, elfFiles: audit.elfFiles },
   };
@@ -117,7 +123,7 @@ async function buildInto(plan: BuildPlan, dir: string, workDir: string, options:
   onProgress?.('oci: writing the layer (tar.gz)');
   const [squashfsBytes, oci] = await Promise.all([
     makeSquashfs(root, squashfsPath, { signal, onProgress }),
-    writeOciLayout(root, entries, { dir: join(dir, ImageFiles.oci), ref: VersionTag, signal }),
+    writeOciLayout(root, entries, { dir: join(dir, ImageFiles.oci), ref: imageRef(), signal }),
   ]);
   onProgress?.(`oci: layer ${oci.layer.digest} (${String(oci.layer.size)} bytes)`);
   const sha256 = await sha256File(squashfsPath, signal);
@@ -215,6 +221,10 @@ export async function buildImage(options: BuildOptions): Promise<BuildResult> {
       await rename(fresh, entry);
     }
     await publish(entry, outDir);
+    const now = new Date();
+    await utimes(entry, now, now);
+    const pruned = await pruneCache(cacheDir, { current: plan.key });
+    if (pruned.length > 0) options.onProgress?.(`cache: removed ${String(pruned.length)} old entries`);
     return await result(outDir, hit);
   } finally {
     await rm(workDir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-export { buildImage, ImageFiles, defaultRepoRoot } from './build.ts';
+export { buildImage, ImageFiles, defaultRepoRoot, imageRef } from './build.ts';
 export type { BuildOptions, BuildResult, ImageManifest } from './build.ts';
 export { ImageError, isImageError } from './image-error.ts';
 export type { ImageErrorCode } from './image-error.ts';
@@ -10,7 +10,7 @@ export { loadComponents, parseComponents, componentsFile } from './components.ts
 export type { Component, ComponentFile, ComponentSource } from './components.ts';
 export { formatSizeReport, sizeReport } from './size-report.ts';
 export type { SizeReport, ComponentSize } from './size-report.ts';
-export { MediaType as OciMediaType } from './oci.ts';
+export { MediaType as OciMediaType, ImageRepository, ociArchive } from './oci.ts';
 export { hasTool } from './run-tool.ts';
 export {
   signImage,

@@ -6,7 +6,10 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { tarStream } from './tar.ts';
-import type { TreeEntry } from './tree.ts';
+import { walkTree, type TreeEntry } from './tree.ts';
+
+/** The repository the node image is named by when loaded into a container engine. */
+export const ImageRepository = 'localhost/bronze/node';
 
 export const MediaType = {
   index: 'application/vnd.oci.image.index.v1+json',
@@ -68,7 +71,7 @@ export function imageConfig(diffId: string): Record<string, unknown> {
 /**
  * Writes an OCI image layout in `dir` (oci-layout, index.json, blobs/sha256/...): the root file
  * system as one gzip'd tar layer (sorted, mtime 0, uid/gid 0) and a config whose entrypoint is
- * /sbin/init. `ref` is the tag recorded in index.json (org.opencontainers.image.ref.name).
+ * /sbin/init. `ref` is the full image name (REPOSITORY:TAG) recorded for loaders.
  */
 export async function writeOciLayout(
   root: string,
@@ -97,12 +100,22 @@ export async function writeOciLayout(
   const config = await writeBlob(dir, Buffer.from(JSON.stringify(imageConfig(diffId))), MediaType.config);
   const manifestDoc = { schemaVersion: 2, mediaType: MediaType.manifest, config, layers: [layer] };
   const manifest = await writeBlob(dir, Buffer.from(JSON.stringify(manifestDoc)), MediaType.manifest);
-  const index = {
-    schemaVersion: 2,
-    mediaType: MediaType.index,
-    manifests: [{ ...manifest, annotations: { 'org.opencontainers.image.ref.name': options.ref } }],
-  };
+  const annotations = { 'org.opencontainers.image.ref.name': options.ref, 'io.containerd.image.name': options.ref };
+  const index = { schemaVersion: 2, mediaType: MediaType.index, manifests: [{ ...manifest, annotations }] };
   await writeFile(join(dir, 'index.json'), JSON.stringify(index), { mode: 0o644 });
   await writeFile(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }), { mode: 0o644 });
+  // The docker-archive index beside the OCI one, as `docker save` writes since Docker 25: Docker and
+  // Podman then load the same tarball (ociArchive) with its name, through the CLI or the Engine API.
+  const blobPath = (d: Descriptor): string => `blobs/sha256/${d.digest.slice('sha256:'.length)}`;
+  const dockerIndex = [{ Config: blobPath(config), RepoTags: [options.ref], Layers: [blobPath(layer)] }];
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(dockerIndex), { mode: 0o644 });
   return { manifest, config, layer, diffId };
+}
+
+/**
+ * The layout in `dir` as one tar stream (sorted, mtime 0): what `podman load`, `docker load` and the
+ * Engine API's POST /images/load take.
+ */
+export async function* ociArchive(dir: string, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  yield* tarStream(dir, await walkTree(dir, signal), signal);
 }

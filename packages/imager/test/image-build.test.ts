@@ -1,12 +1,15 @@
 // One real build of the node image, shared by every check below (a cold build takes about a minute),
 // plus a forced rebuild into a second cache to prove the bytes are reproducible.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { encodePrivateKeyPem, generatePrivateKey } from '@bronze/machinery';
@@ -14,6 +17,8 @@ import {
   auditRootfs,
   buildImage,
   hasTool,
+  imageRef,
+  ociArchive,
   isImageError,
   OciMediaType,
   signImage,
@@ -22,6 +27,11 @@ import {
   verifyKey,
   type BuildResult,
 } from '@bronze/imager';
+
+const podmanSkip =
+  spawnSync('podman', ['info'], { timeout: 60_000 }).status === 0
+    ? false
+    : 'podman is not installed or not usable here';
 
 const skip = (await hasTool('mksquashfs', '-version'))
   ? false
@@ -129,6 +139,14 @@ describe('a real node image build', { skip }, () => {
     assert.deepEqual(config.rootfs.diff_ids, [`sha256:${await sha256Of(layer, true)}`]);
     const blobs = await readdir(join(oci, 'blobs', 'sha256'));
     assert.deepEqual(blobs.sort(), [m, manifest.config, layerDesc].map((d) => d.digest.slice(7)).sort());
+    const docker = JSON.parse(await readFile(join(oci, 'manifest.json'), 'utf8')) as unknown;
+    assert.deepEqual(docker, [
+      {
+        Config: `blobs/sha256/${manifest.config.digest.slice(7)}`,
+        RepoTags: [imageRef()],
+        Layers: [`blobs/sha256/${layerDesc.digest.slice(7)}`],
+      },
+    ]);
     const list = spawnSync('tar', ['-tzvf', layer, '--numeric-owner'], { encoding: 'utf8', maxBuffer: 1 << 24 });
     assert.equal(list.status, 0, list.stderr);
     const lines = list.stdout.trim().split('\n');
@@ -138,6 +156,43 @@ describe('a real node image build', { skip }, () => {
     );
     assert.ok(lines.some((l) => l.endsWith(' usr/bin/node')));
     assert.ok(!lines.some((l) => / (bin\/sh|.*\/bash|.*busybox)$/.test(l)));
+  });
+
+  it('loads into podman as an archive and runs the node inside it', { skip: podmanSkip }, async (t) => {
+    const copy = join(dir, 'oci-podman');
+    await cp(first.oci, copy, { recursive: true });
+    const name = `localhost/bronze/node-test:p${String(process.pid)}`;
+    for (const file of ['index.json', 'manifest.json']) {
+      const text = await readFile(join(copy, file), 'utf8');
+      await writeFile(join(copy, file), text.replaceAll(imageRef(), name));
+    }
+    const load = spawn('podman', ['load'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const output: Buffer[] = [];
+    load.stdout.on('data', (c: Buffer) => output.push(c));
+    load.stderr.on('data', (c: Buffer) => output.push(c));
+    t.after(() => spawnSync('podman', ['rmi', '--force', name]));
+    await pipeline(Readable.from(ociArchive(copy)), load.stdin);
+    const [code] = (await once(load, 'close')) as [number];
+    assert.equal(code, 0, Buffer.concat(output).toString());
+    assert.match(Buffer.concat(output).toString(), new RegExp(`Loaded image: ${name}`));
+    const run = spawnSync(
+      'podman',
+      [
+        'run',
+        '--rm',
+        '--pull=never',
+        '--network=none',
+        '--ulimit=nofile=1024:1024',
+        '--ulimit=nproc=1024:1024',
+        '--entrypoint=/usr/bin/node',
+        name,
+        '-p',
+        'require("fs").readdirSync("/").sort().join(",")',
+      ],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^dev,etc,lib,lib64,opt,proc,run,(sbin,)?sys,system,tmp,usr,var\n$/);
   });
 
   it('writes the SHA-256 and a size report whose largest component is node', async () => {
