@@ -29,7 +29,8 @@ test('bash completion offers subcommands of the word typed so far', (t) => {
   assert.equal(r.status, 0, r.stderr);
   const [first, second] = r.stdout.split('---\n');
   assert.deepEqual(first?.trim().split('\n'), ['version']);
-  assert.deepEqual(second?.trim().split('\n'), ['--client']);
+  // global flags (here --context) complete after a subcommand too
+  assert.deepEqual(second?.trim().split('\n'), ['--client', '--context']);
 });
 
 test('zsh completion script is valid zsh when zsh is installed', (t) => {
