@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import { MachineService } from '../api/gen/machine/machine_pb.ts';
 import { addService } from '../api/service-handlers.ts';
+import { createApiServer, listenApiServer, stopApiServer } from '../api/api-server.ts';
+import { mutualTlsServerCredentials } from '../api/mutual-tls.ts';
 import { ApiError, isApiError } from '../api/api-error.ts';
 import { ca, otherCa, admin, stranger, startServer } from '../../test/api-fixture.ts';
 import { issueTestCertificate } from '../../test/test-certs.ts';
@@ -214,4 +216,23 @@ test('an endpoint that never answers times out, and aborting stops the wait at o
   }, 100);
   await assert.rejects(connectApi([parseEndpoint(silent)], tls, { signal: controller.signal }), /interrupted/);
   assert.ok(Date.now() - started < 2000);
+});
+
+test('a node whose server certificate has expired is named with what to check', async (t) => {
+  const expired = await issueTestCertificate(ca, { commonName: 'node', usage: 'server', expired: true });
+  const server = createApiServer();
+  const port = await listenApiServer(server, {
+    address: '127.0.0.1:0',
+    credentials: mutualTlsServerCredentials({ ca: ca.pem, cert: expired.cert, key: expired.key }),
+  });
+  t.after(() => stopApiServer(server, { graceMs: 100 }));
+  const err: unknown = await connectApi([parseEndpoint(`127.0.0.1:${String(port)}`)], tls).then(
+    (c) => {
+      c.close();
+      return undefined;
+    },
+    (e: unknown) => e,
+  );
+  assert.ok(isConnectionError(err));
+  assert.match(err.message, /^the server certificate of 127\.0\.0\.1:\d+ has expired: check the node's clock/);
 });
