@@ -1,6 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../cli.ts';
@@ -81,4 +81,18 @@ test('image sign and verify round-trip; the signature and public key are written
   assert.equal(await runCli(['image', 'verify', '--pub', 'signer.pub', 'img'], io), ExitCode.Ok);
   assert.match(io.stdout(), /^verified .*\/img\nsha256 [0-9a-f]{64}\n$/);
   assert.equal(await runCli(['image', 'verify', 'img'], io), ExitCode.Usage);
+});
+
+test('image build refuses to replace a different image in --out without --force', async (t) => {
+  const io = await workdir(t);
+  const out = join(io.cwd, 'out');
+  await mkdir(out);
+  await writeFile(join(out, 'manifest.json'), JSON.stringify({ key: 'an-older-image' }));
+  await writeFile(join(out, 'rootfs.squashfs'), 'old');
+  assert.equal(await runCli(['image', 'build', '--out', 'out'], io), ExitCode.Failure);
+  assert.match(
+    io.stderr(),
+    /error: .*\/out already holds a different image \(an-older-image\); pass --force to replace it/,
+  );
+  assert.equal(await readFile(join(out, 'rootfs.squashfs'), 'utf8'), 'old');
 });
