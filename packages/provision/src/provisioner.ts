@@ -45,7 +45,7 @@ export interface ClusterInfo {
   provisioner: string;
   /** The directory holding cluster.json, secrets, configs, logs and node state. */
   dir: string;
-  /** The node subnet, e.g. 127.0.5.0/24. */
+  /** The node subnet, e.g. 127.0.50.0/24. */
   subnet: string;
   /** The Kubernetes API endpoint written into the configs. */
   kubernetesEndpoint: string;
