@@ -36,13 +36,13 @@ export function replyError(value: unknown): string | undefined {
   return typeof md.error === 'string' && md.error !== '' ? md.error : undefined;
 }
 
-/** Runs `call` on every target concurrently; resolves when all have answered or failed. */
+/** Runs `call` on every target concurrently; resolves when all have answered or failed, rejects when `signal` aborts. */
 export async function fanOut<T>(
   targets: readonly NodeTarget[],
   call: (options: CallOptions, node: string) => Promise<T>,
   options: { signal?: AbortSignal } = {},
 ): Promise<NodeResult<T>[]> {
-  return Promise.all(
+  const results = await Promise.all(
     targets.map(async (t): Promise<NodeResult<T>> => {
       try {
         const callOptions: CallOptions = { metadata: t.metadata.clone() };
@@ -53,6 +53,9 @@ export async function fanOut<T>(
       }
     }),
   );
+  // a cancelled fan-out is not a set of failed nodes: the caller sees the cancellation itself
+  options.signal?.throwIfAborted();
+  return results;
 }
 
 /**

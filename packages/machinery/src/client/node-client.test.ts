@@ -30,6 +30,7 @@ async function fakeNode(t: TestContext): Promise<string> {
         version: (_req, ctx) => {
           const node = nodeOf(ctx.metadata);
           if (node === 'bad') throw new ApiError('unavailable', 'connection refused to bad:50000');
+          if (node === 'slow') return new Promise(() => undefined);
           if (node === 'soft') return { messages: [{ metadata: { hostname: node, error: 'machined is down' } }] };
           return { messages: [{ metadata: { hostname: node }, version: { tag: `v1-${node}` } }] };
         },
@@ -235,4 +236,20 @@ test('a node whose server certificate has expired is named with what to check', 
   );
   assert.ok(isConnectionError(err));
   assert.match(err.message, /^the server certificate of 127\.0\.0\.1:\d+ has expired: check the node's clock/);
+});
+
+test('aborting a fan-out rejects it as a whole instead of failing each node', async (t) => {
+  const target = await fakeNode(t);
+  const client = nodeClientOf(await connectApi([parseEndpoint(target)], tls), ['n1', 'slow']);
+  t.after(() => {
+    client.close();
+  });
+  const controller = new AbortController();
+  setTimeout(() => {
+    controller.abort(new Error('interrupted'));
+  }, 100);
+  await assert.rejects(
+    client.each((o) => client.machine.version({}, o), { signal: controller.signal }),
+    /interrupted/,
+  );
 });
