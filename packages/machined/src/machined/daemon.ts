@@ -70,6 +70,11 @@ export class Machined implements NodeApi {
     this.#api = await startMachineApi(this, { logger: this.#logger.child({ component: 'api' }) });
     this.#logger.info('api listening', { socket: this.#api.socket });
     await this.#enqueue(() => this.#bootUp(''));
+    if (this.#boot === undefined) {
+      // The first boot failed (logged above): say so with a non-zero exit rather than serve nothing.
+      await this.#close();
+      throw new Error(`machined could not boot the node under ${paths.root}; see the error logged above`);
+    }
   }
 
   /** The shutdown sequence, then the API closes: what SIGTERM does. */
@@ -116,6 +121,8 @@ export class Machined implements NodeApi {
     this.#refuseWhileEnding('reboot');
     void this.#enqueue(async () => {
       await this.#bringDown('reboot', 'rebooting', actorId);
+      // LINUX_REBOOT_CMD_RESTART, as Talos reports a reboot.
+      this.events.publish({ type: 'restart', cmd: 0x1234567 }, { actorId });
       await this.#bootUp(actorId);
     });
     return actorId;
