@@ -90,6 +90,13 @@ void suite('osctl against a real process cluster', { skip: missing, timeout: 120
     const lines = logs.stdout.split('\n').filter((l) => l !== '');
     assert.ok(lines.length > 0 && lines.length <= 2, logs.stdout);
     for (const l of lines) assert.ok(l.startsWith(`${cp}: `), l);
+    const restart = await osctl(['service', 'trustd', 'restart', '-n', cp]);
+    assert.equal(restart.code, 0, restart.stderr);
+    assert.match(restart.stdout, /^NODE +RESPONSE\n\S+ +\S/);
+    const dmesg = await osctl(['dmesg', '-n', cp]);
+    // the process platform serves the host's kernel log when it is readable, else says so
+    if (dmesg.code === 0) assert.ok(dmesg.stdout.startsWith(`${cp}: `), dmesg.stdout.slice(0, 200));
+    else assert.ok(dmesg.stderr.startsWith(`${cp}: `), dmesg.stderr);
     const unknown = await osctl(['logs', 'no-such-service', '-n', cp]);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, new RegExp(`^${cp.replaceAll('.', '\\.')}: `));
