@@ -180,4 +180,18 @@ void suite('osctl against a real process cluster', { skip: missing, timeout: 120
     assert.equal(denied.code, 1);
     assert.match(denied.stderr, new RegExp(`^${cp.replaceAll('.', '\\.')}: /machine\\.MachineService/Reboot: .*`));
   });
+
+  test('shutdown stops the worker; then it fails alone while the control plane still answers', async () => {
+    const down = await osctl(['shutdown', '--force', '-n', worker]);
+    assert.equal(down.code, 0, down.stderr);
+    let run: Run = { code: 0, stdout: '', stderr: '' };
+    for (let i = 0; i < 40 && run.stderr === ''; i++) {
+      run = await osctl(['version', '--short', '-n', `${cp},${worker}`]);
+      if (run.stderr === '') await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, new RegExp(`NODE: +${cp.replaceAll('.', '\\.')}\\n`));
+    assert.match(run.stderr, new RegExp(`^${worker.replaceAll('.', '\\.')}: /machine\\.MachineService/Version: `));
+    assert.match(run.stderr, /error: 1 of 2 nodes failed; see the errors above\n$/);
+  });
 });
