@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { stat } from 'node:fs/promises';
 import { test } from 'node:test';
 import 'reflect-metadata';
-import { certificateInfo, cosiStateApi, parseCertificatePem } from '@bronze/machinery';
+import { certificateInfo, cosiStateApi, isApiError, parseCertificatePem } from '@bronze/machinery';
 import {
   collect,
   controlPlaneConfig,
@@ -27,6 +27,36 @@ test('a node in maintenance mode serves Version and Hostname on a 0600 socket', 
   assert.notEqual(msg.metadata?.hostname ?? '', '');
   const hostname = await node.machine.hostname({}, { deadline: soon() });
   assert.equal(hostname.messages[0]?.hostname, msg.metadata?.hostname);
+});
+
+test('system rpcs read the host /proc; dmesg answers or says why it cannot', async (t) => {
+  const node = await startNode(t);
+  const deadline = { deadline: soon() };
+  const processes = (await node.machine.processes({}, deadline)).messages[0]?.processes ?? [];
+  const self = processes.find((p) => p.pid === node.child.pid);
+  assert.ok(self !== undefined, 'machined is among the processes');
+  assert.match(self.args, /machined/);
+  const memory = (await node.machine.memory({}, deadline)).messages[0]?.meminfo;
+  assert.ok((memory?.memtotal ?? 0n) > 0n);
+  const load = (await node.machine.loadAvg({}, deadline)).messages[0];
+  assert.ok((load?.load15 ?? -1) >= 0);
+  const stat = (await node.machine.systemStat({}, deadline)).messages[0];
+  assert.ok((stat?.bootTime ?? 0n) > 0n);
+  assert.ok((stat?.cpu.length ?? 0) > 0);
+  const cpus = (await node.machine.cPUInfo({}, deadline)).messages[0]?.cpuInfo ?? [];
+  assert.ok(cpus.length > 0);
+  const mounts = (await node.machine.mounts({}, deadline)).messages[0]?.stats ?? [];
+  assert.ok(mounts.some((m) => m.mountedOn === '/'));
+  const usage = await collect(node.machine.diskUsage({ paths: ['/system'], recursionDepth: 1 }, deadline));
+  assert.equal(usage[0]?.name, '/system');
+  const dmesg = await collect(node.machine.dmesg({}, deadline)).then(
+    (chunks) => ({ ok: true as const, chunks }),
+    (err: unknown) => ({ ok: false as const, err }),
+  );
+  if (!dmesg.ok) {
+    assert.ok(isApiError(dmesg.err, 'unimplemented'), String(dmesg.err));
+    assert.match(dmesg.err.message, /kernel log/);
+  }
 });
 
 test('a control plane lists services, serves logs and events, and answers COSI reads by role', async (t) => {

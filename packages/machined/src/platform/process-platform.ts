@@ -1,7 +1,6 @@
 // The process platform: a node is a set of ordinary processes under one state directory, on its own
 // loopback address. Nothing needs root: services that do (a kernel, udevd, containerd) are skipped,
 // a reboot restarts machined's work in place, and file RPCs are rooted at the state directory.
-import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { readKernelLog } from './kernel-log.ts';
 import { nodePaths, type Platform } from './platform.ts';
@@ -32,7 +31,8 @@ export function processPlatform(options: ProcessPlatformOptions): Platform {
     procRoot: '/proc',
     skippedServices: skipped,
     address: () => options.address,
-    defaultHostname: () => `${hostname().split('.')[0] ?? 'node'}-${options.address.replaceAll(/[.:]/g, '-')}`,
+    // A DNS label unique per node on this host: `node-127-0-1-2`.
+    defaultHostname: () => `node-${options.address.replaceAll(/[^0-9a-zA-Z]+/g, '-').toLowerCase()}`,
     userData: () => undefined,
     kernelLog: () => readKernelLog(kmsg),
   };
