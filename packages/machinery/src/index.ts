@@ -250,3 +250,4 @@ export type { RemoteDefinition } from './client/resource-definitions.ts';
 export { timestampDate, timestampFromDate, durationFromMs, durationMs } from '@bufbuild/protobuf/wkt';
 export type { Timestamp } from '@bufbuild/protobuf/wkt';
 export { extractTarGz, safeEntryPath, ArchiveError, isArchiveError } from './client/tar-extract.ts';
+export { compileJsonPath, formatColumnValue } from '@bronze/runtime';

@@ -147,6 +147,11 @@ test('get rd lists definitions; unknown types, ids and failing nodes go to stder
   );
   const usage = await osctl(node, ['get', 'hostname', '-o', 'xml']);
   assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /-o "xml": use table, yaml, json or jsonpath=/);
+  const path = await osctl(node, ['get', 'hostname', '-o', 'jsonpath={.spec.hostname}', '-n', 'a,b']);
+  assert.equal(path.code, 0, path.stderr);
+  assert.equal(path.stdout, 'host-a\nhost-b\n');
+  assert.equal((await osctl(node, ['get', 'hostname', '-o', 'jsonpath={.spec[}'])).code, 2);
 });
 
 test('get -w prints events as they come and stops on Ctrl-C', async (t) => {

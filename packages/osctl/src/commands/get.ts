@@ -6,11 +6,11 @@ import {
   type NodeClient,
   type RemoteDefinition,
 } from '@bronze/machinery';
-import type { Io } from '../io.ts';
+import { UsageError, type Io } from '../io.ts';
 import { Group } from '../groups.ts';
 import { finish, partition, failIfAny, printNodeError } from '../output/node-errors.ts';
 import {
-  OutputFormats,
+  parseOutputFormat,
   formatResources,
   WatchPrinter,
   type NodeResource,
@@ -92,6 +92,12 @@ async function watch(
   failIfAny(failed.size, client.targets.length);
 }
 
+function outputFormat(text: string): OutputFormat {
+  const parsed = parseOutputFormat(text);
+  if ('error' in parsed) throw new UsageError(parsed.error);
+  return parsed;
+}
+
 export function getCommand(io: Io): Command {
   return new Command('get')
     .aliases(['g'])
@@ -103,7 +109,11 @@ export function getCommand(io: Io): Command {
     )
     .argument('<type>', 'resource type, singular, plural or alias')
     .argument('[id]', 'only the resource with this id')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(OutputFormats).default('table'))
+    .addOption(
+      new Option('-o, --output <format>', 'table, yaml, json or jsonpath={.spec.FIELD}')
+        .argParser(outputFormat)
+        .default({ kind: 'table' }, 'table'),
+    )
     .option('-w, --watch', 'print changes as they happen until Ctrl-C')
     .option('--namespace <ns>', "the namespace to read (default: the type's own)")
     .helpGroup(Group.Node)

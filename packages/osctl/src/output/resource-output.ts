@@ -2,11 +2,35 @@
 // columns), YAML documents or JSON objects, each carrying the node it came from. In watch mode
 // every row starts with the event: + created, space updated, - destroyed.
 import { stringify } from 'yaml';
-import { printedColumns, type RemoteDefinition, type RemoteResource } from '@bronze/machinery';
+import {
+  compileJsonPath,
+  formatColumnValue,
+  printedColumns,
+  type RemoteDefinition,
+  type RemoteResource,
+} from '@bronze/machinery';
 import { formatTable } from './table.ts';
 
 export const OutputFormats = ['table', 'yaml', 'json'] as const;
-export type OutputFormat = (typeof OutputFormats)[number];
+
+/** How `get` prints: a table, YAML, JSON, or one value per resource picked by a JSONPath. */
+export type OutputFormat =
+  { kind: (typeof OutputFormats)[number] } | { kind: 'jsonpath'; pick: (doc: unknown) => string };
+
+/** Reads `-o`: table, yaml, json or jsonpath=PATH (applied to each resource's metadata and spec). */
+export function parseOutputFormat(text: string): OutputFormat | { error: string } {
+  const plain = OutputFormats.find((f) => f === text);
+  if (plain !== undefined) return { kind: plain };
+  if (!text.startsWith('jsonpath=')) {
+    return { error: `-o ${JSON.stringify(text)}: use table, yaml, json or jsonpath={.spec.FIELD}` };
+  }
+  const compiled = compileJsonPath(text.slice('jsonpath='.length));
+  if ('error' in compiled) {
+    return { error: `-o ${text}: at offset ${String(compiled.error.offset)}: ${compiled.error.message}` };
+  }
+  const { getter, multiple } = compiled;
+  return { kind: 'jsonpath', pick: (doc) => formatColumnValue(getter(doc), { multiple }) };
+}
 
 export type WatchEventKind = 'created' | 'updated' | 'destroyed';
 
@@ -67,7 +91,7 @@ export function formatResources(
   format: OutputFormat,
   definition: RemoteDefinition,
 ): string {
-  switch (format) {
+  switch (format.kind) {
     case 'table':
       return formatTable(
         header(definition, false),
@@ -77,6 +101,10 @@ export function formatResources(
       return items.map(yamlDocument).join('---\n');
     case 'json':
       return items.map((i) => `${JSON.stringify(document(i), null, 4)}\n`).join('');
+    case 'jsonpath':
+      return items
+        .map((i) => `${format.pick({ metadata: document(i)['metadata'], spec: i.resource.spec })}\n`)
+        .join('');
   }
 }
 
@@ -95,7 +123,8 @@ export class WatchPrinter {
 
   format(item: NodeResource): string {
     const first = this.#count++ === 0;
-    switch (this.#format) {
+    const format = this.#format;
+    switch (format.kind) {
       case 'table': {
         const head = header(item.definition, true);
         const cells = row(item, true);
@@ -111,6 +140,8 @@ export class WatchPrinter {
         return (first ? '' : '---\n') + yamlDocument(item);
       case 'json':
         return `${JSON.stringify(document(item), null, 4)}\n`;
+      case 'jsonpath':
+        return `${format.pick({ metadata: document(item)['metadata'], spec: item.resource.spec })}\n`;
     }
   }
 }
