@@ -140,7 +140,11 @@ export type {
 } from './etcd/etcd-join.ts';
 export { forfeitLeadership, leave as leaveEtcd, removeMember as removeEtcdMember } from './etcd/etcd-membership.ts';
 export type { ForfeitResult, LeaveOptions as EtcdLeaveOptions } from './etcd/etcd-membership.ts';
-export { snapshot as etcdSnapshot, restoreSnapshot as restoreEtcdSnapshot } from './etcd/etcd-snapshot.ts';
+export {
+  snapshot as etcdSnapshot,
+  saveSnapshot as saveEtcdSnapshot,
+  restoreSnapshot as restoreEtcdSnapshot,
+} from './etcd/etcd-snapshot.ts';
 export type {
   SnapshotResult as EtcdSnapshotResult,
   RestoreOptions as EtcdRestoreOptions,

@@ -2,14 +2,13 @@
 // single-member cluster; and the refusals that protect existing data.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DefaultEtcdPath, etcdVersion } from '../src/etcd/etcd-binary.ts';
 import { bootstrap, type BootstrapOptions } from '../src/etcd/etcd-bootstrap.ts';
 import { isEtcdError } from '../src/etcd/etcd-error.ts';
-import { restoreSnapshot, snapshot } from '../src/etcd/etcd-snapshot.ts';
+import { restoreSnapshot, saveSnapshot } from '../src/etcd/etcd-snapshot.ts';
 import { EtcdNode, logger, loopbackSubnet, newEtcdCa } from './etcd-fixture.ts';
 
 const skip = (await etcdVersion(DefaultEtcdPath).catch(() => undefined)) === undefined ? 'no etcd binary' : false;
@@ -50,7 +49,7 @@ test(
       await bootstrap(bootstrapOf(a, signal));
       const client = a.client();
       for (let i = 0; i < 200; i++) await client.put(`/keys/${String(i).padStart(3, '0')}`, `value-${i}`);
-      const r = await snapshot(client, createWriteStream(file, { mode: 0o600 }), { signal });
+      const r = await saveSnapshot(client, file, { signal });
       const data = await readFile(file);
       assert.equal(r.bytes, data.length);
       assert.equal(r.sha256, createHash('sha256').update(data).digest('hex'));
