@@ -44,6 +44,7 @@ export class Machined implements NodeApi {
   #api: MachineApiServer | undefined;
   #queue: Promise<void> = Promise.resolve();
   #ending = false;
+  #applying = false;
 
   constructor(options: MachinedOptions) {
     this.platform = options.platform;
@@ -151,6 +152,12 @@ export class Machined implements NodeApi {
   }
 
   async applyConfiguration(text: string): Promise<{ warnings: string[] }> {
+    if (this.#applying) {
+      throw new ApiError(
+        'failed-precondition',
+        'a config is being applied already; wait for the node to leave maintenance',
+      );
+    }
     if (!this.maintenance()) {
       throw new ApiError(
         'failed-precondition',
@@ -161,12 +168,22 @@ export class Machined implements NodeApi {
     if (!checked.ok) {
       throw new ApiError('invalid-argument', `the config is not valid:\n${checked.errors.join('\n')}`);
     }
-    await writeFileAtomic({ path: this.platform.paths.configFile, data: text, mode: 0o600 }, { force: true });
+    this.#applying = true;
+    try {
+      await writeFileAtomic({ path: this.platform.paths.configFile, data: text, mode: 0o600 }, { force: true });
+    } catch (err) {
+      this.#applying = false;
+      throw err;
+    }
     this.#configFile = undefined;
     const actorId = crypto.randomUUID();
     void this.#enqueue(async () => {
-      await this.#bringDown('maintenance', 'booting', actorId);
-      await this.#bootUp(actorId);
+      try {
+        await this.#bringDown('maintenance', 'booting', actorId);
+        await this.#bootUp(actorId);
+      } finally {
+        this.#applying = false;
+      }
     });
     return { warnings: checked.warnings };
   }
