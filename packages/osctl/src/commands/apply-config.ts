@@ -113,6 +113,13 @@ export function applyConfigCommand(io: Io): Command {
     .addOption(new Option('-m, --mode <mode>', 'how to apply').choices(Object.keys(modes)).default('auto'))
     .option('--dry-run', 'check the config and show what would change, without applying')
     .option('--timeout <d>', 'with --mode try, roll back after this long', '1m')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  osctl apply-config --insecure -n 10.5.0.2 -f controlplane.yaml   # a node in maintenance mode\n' +
+        '  osctl apply-config -n 10.5.0.2 -f controlplane.yaml -p @hostname.yaml --dry-run\n' +
+        '  osctl apply-config -n 10.5.0.2 -f controlplane.yaml --mode try --timeout 2m\n',
+    )
     .helpGroup(Group.Node)
     .action(async (opts: ApplyOptions, cmd: Command) => {
       const timeout = parseGoDuration(opts.timeout);

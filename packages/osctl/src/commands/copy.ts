@@ -16,6 +16,12 @@ export function copyCommand(io: Io): Command {
     )
     .argument('<src>', 'path on the node')
     .argument('<local>', 'local directory to extract into, or - for the tar.gz on stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  osctl cp /var/log ./node-logs -n 10.5.0.2\n' +
+        '  osctl cp /etc/os-release - -n 10.5.0.2 | tar tz\n',
+    )
     .helpGroup(Group.Node)
     .action(async (src: string, local: string, _opts: unknown, cmd: Command) => {
       await withNodeClient(cmd, io, async (client, signal) => {

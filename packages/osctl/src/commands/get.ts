@@ -116,6 +116,15 @@ export function getCommand(io: Io): Command {
     )
     .option('-w, --watch', 'print changes as they happen until Ctrl-C')
     .option('--namespace <ns>', "the namespace to read (default: the type's own)")
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  osctl get rd                                   # every resource type the node knows\n' +
+        '  osctl get machinestatus -n 10.5.0.2,10.5.0.3\n' +
+        '  osctl get hostname -o yaml\n' +
+        '  osctl get services -w                          # until Ctrl-C\n' +
+        "  osctl get members -o 'jsonpath={.spec.hostname}'\n",
+    )
     .helpGroup(Group.Node)
     .action(async (type: string, id: string | undefined, opts: GetOptions, cmd: Command) => {
       const query = { type, id, namespace: opts.namespace };

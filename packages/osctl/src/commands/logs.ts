@@ -23,6 +23,13 @@ export function logsCommand(io: Io): Command {
     .option('-f, --follow', 'keep printing new lines until Ctrl-C')
     .addOption(new Option('--tail <lines>', 'print only the last LINES lines (-1: all)').default('-1'))
     .option('-k, --kubernetes', 'read a container of the k8s.io namespace (CRI)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  osctl logs apid --tail 50 -n 10.5.0.2\n' +
+        '  osctl logs kubelet -f\n' +
+        '  osctl logs -k kube-system/kube-proxy-abcde:kube-proxy\n',
+    )
     .helpGroup(Group.Node)
     .action(async (svc: string, opts: { follow?: boolean; tail: string; kubernetes?: boolean }, cmd: Command) => {
       const tailLines = parseTail(opts.tail);

@@ -70,6 +70,13 @@ export function serviceCommand(io: Io): Command {
     )
     .argument('[id]', 'service id (see the list)')
     .argument('[action]', `one of ${actions.join(', ')} (default: status)`)
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  osctl services\n' +
+        '  osctl service etcd\n' +
+        '  osctl service kubelet restart -n 10.5.0.3\n',
+    )
     .helpGroup(Group.Node)
     .action(async (id: string | undefined, action: string | undefined, _opts: unknown, cmd: Command) => {
       const act = (action ?? 'status') as Action;
