@@ -77,6 +77,119 @@ export function safeEntryPath(dir: string, name: string): string {
   return join(dir, relative);
 }
 
+interface OpenEntry {
+  header: Header;
+  remaining: number;
+  /** The file being written (regular files). */
+  handle?: FileHandle;
+  /** The collected data of PAX and GNU long-name entries. */
+  data?: Buffer[];
+}
+
+const metaTypes = new Set(['x', 'L', 'K', 'g']);
+const fileTypes = new Set(['0', '\0', '7']);
+
+/** One extraction: the tar stream's state between chunks. */
+class Extraction {
+  readonly #dir: string;
+  readonly #links = new Set<string>();
+  #pending: Buffer = Buffer.alloc(0);
+  #entry: OpenEntry | undefined;
+  #next: { path?: string; link?: string } = {};
+  #ended = false;
+  count = 0;
+
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
+
+  get midEntry(): boolean {
+    return this.#entry !== undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.#entry?.handle?.close();
+  }
+
+  /** Consumes a chunk of the tar stream: headers, file data and padding. */
+  async push(chunk: Buffer): Promise<void> {
+    this.#pending = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
+    while (!this.#ended) {
+      if (this.#entry !== undefined) {
+        if (!(await this.#data(this.#entry))) return;
+        continue;
+      }
+      if (this.#pending.length < 512) return;
+      const block = this.#pending.subarray(0, 512);
+      this.#pending = this.#pending.subarray(512);
+      if (block.every((b) => b === 0)) this.#ended = true;
+      else await this.#begin(parseHeader(block));
+    }
+  }
+
+  /** Writes what is pending of the entry's data; false when the rest is in a later chunk. */
+  async #data(entry: OpenEntry): Promise<boolean> {
+    const take = Math.min(entry.remaining, this.#pending.length);
+    const part = this.#pending.subarray(0, take);
+    if (entry.handle !== undefined && take > 0) await entry.handle.write(part);
+    entry.data?.push(Buffer.from(part));
+    entry.remaining -= take;
+    const padding = entry.remaining === 0 ? Math.ceil(entry.header.size / 512) * 512 - entry.header.size : 0;
+    if (entry.remaining > 0 || this.#pending.length < take + padding) {
+      this.#pending = this.#pending.subarray(take);
+      return false;
+    }
+    this.#pending = this.#pending.subarray(take + padding);
+    await this.#finish();
+    return true;
+  }
+
+  async #begin(header: Header): Promise<void> {
+    if (metaTypes.has(header.type)) {
+      this.#entry = { header, remaining: header.size, data: [] };
+      return;
+    }
+    const name = this.#next.path ?? header.name;
+    const link = this.#next.link ?? header.link;
+    this.#next = {};
+    const path = safeEntryPath(this.#dir, name);
+    for (const l of this.#links) {
+      if (path.startsWith(l + sep))
+        throw new ArchiveError(`archive entry ${path} would be written through the link ${l}`);
+    }
+    this.count++;
+    if (header.type === '5') await mkdir(path, { recursive: true });
+    else if (header.type === '2') {
+      await mkdir(dirname(path), { recursive: true });
+      await symlink(link, path);
+      this.#links.add(path);
+    } else if (fileTypes.has(header.type)) {
+      await mkdir(dirname(path), { recursive: true });
+      const handle = await open(path, 'wx', header.mode & 0o777 || 0o644);
+      this.#entry = { header, remaining: header.size, handle };
+      return;
+    }
+    // other types (hard links, devices, fifos) are skipped, their data too
+    this.#entry = { header, remaining: header.size };
+  }
+
+  async #finish(): Promise<void> {
+    const done = this.#entry;
+    this.#entry = undefined;
+    if (done === undefined) return;
+    await done.handle?.close();
+    if (done.data === undefined) return;
+    const data = Buffer.concat(done.data);
+    if (done.header.type === 'x') {
+      const pax = paxRecords(data);
+      const path = pax.get('path');
+      const link = pax.get('linkpath');
+      this.#next = { ...(path === undefined ? {} : { path }), ...(link === undefined ? {} : { link }) };
+    } else if (done.header.type === 'L') this.#next.path = field(data, 0, data.length);
+    else if (done.header.type === 'K') this.#next.link = field(data, 0, data.length);
+  }
+}
+
 /** Reads `source` (gzip of a tar) and writes its entries under `dir`; resolves to the entry count. */
 export async function extractTarGz(
   source: AsyncIterable<Uint8Array>,
@@ -87,92 +200,15 @@ export async function extractTarGz(
   // pipeline passes a failure of the source on to gunzip, so the loop below throws it
   const gunzip = createGunzip();
   pipeline(Readable.from(source, { objectMode: false }), gunzip, () => undefined);
-  const links = new Set<string>();
-  let pending: Buffer = Buffer.alloc(0);
-  let entry: { header: Header; remaining: number; handle?: FileHandle; data?: Buffer[] } | undefined;
-  let next: { path?: string; link?: string } = {};
-  let count = 0;
-  const checkLinks = (path: string): void => {
-    for (const l of links)
-      if (path.startsWith(l + sep))
-        throw new ArchiveError(`archive entry ${path} would be written through the link ${l}`);
-  };
-  const begin = async (header: Header): Promise<void> => {
-    if (header.type === 'x' || header.type === 'L' || header.type === 'K' || header.type === 'g') {
-      entry = { header, remaining: header.size, data: [] };
-      return;
-    }
-    const name = next.path ?? header.name;
-    const link = next.link ?? header.link;
-    next = {};
-    const path = safeEntryPath(dir, name);
-    checkLinks(path);
-    count++;
-    if (header.type === '5') await mkdir(path, { recursive: true });
-    else if (header.type === '2') {
-      await mkdir(dirname(path), { recursive: true });
-      await symlink(link, path);
-      links.add(path);
-    } else if (header.type === '0' || header.type === '\0' || header.type === '7') {
-      await mkdir(dirname(path), { recursive: true });
-      const handle = await open(path, 'wx', header.mode & 0o777 || 0o644);
-      entry = { header, remaining: header.size, handle };
-      if (header.size === 0) await finishEntry();
-      return;
-    }
-    entry = { header, remaining: header.size };
-  };
-  const finishEntry = async (): Promise<void> => {
-    const done = entry;
-    entry = undefined;
-    if (done === undefined) return;
-    await done.handle?.close();
-    if (done.data === undefined) return;
-    const data = Buffer.concat(done.data);
-    if (done.header.type === 'x') {
-      const pax = paxRecords(data);
-      const path = pax.get('path');
-      const link = pax.get('linkpath');
-      next = { ...(path === undefined ? {} : { path }), ...(link === undefined ? {} : { link }) };
-    } else if (done.header.type === 'L') next.path = field(data, 0, data.length);
-    else if (done.header.type === 'K') next.link = field(data, 0, data.length);
-  };
-  let ended = false;
+  const extraction = new Extraction(dir);
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
       options.signal?.throwIfAborted();
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      while (!ended) {
-        if (entry !== undefined) {
-          const take = Math.min(entry.remaining, pending.length);
-          if (take === 0 && entry.remaining > 0) break;
-          const part = pending.subarray(0, take);
-          if (entry.handle !== undefined) await entry.handle.write(part);
-          entry.data?.push(Buffer.from(part));
-          entry.remaining -= take;
-          const padded = entry.remaining === 0 ? Math.ceil(entry.header.size / 512) * 512 - entry.header.size : 0;
-          if (entry.remaining > 0 || pending.length < take + padded) {
-            // the rest of the data, or the padding after it, is in a later chunk
-            pending = pending.subarray(take);
-            break;
-          }
-          pending = pending.subarray(take + padded);
-          await finishEntry();
-          continue;
-        }
-        if (pending.length < 512) break;
-        const block = pending.subarray(0, 512);
-        pending = pending.subarray(512);
-        if (block.every((b) => b === 0)) {
-          ended = true;
-          break;
-        }
-        await begin(parseHeader(block));
-      }
+      await extraction.push(chunk);
     }
   } finally {
-    await entry?.handle?.close();
+    await extraction.close();
   }
-  if (entry !== undefined) throw new ArchiveError('the archive ended in the middle of an entry');
-  return count;
+  if (extraction.midEntry) throw new ArchiveError('the archive ended in the middle of an entry');
+  return extraction.count;
 }
