@@ -89,7 +89,7 @@ async function createCluster(request: ClusterRequest, ctx: CreateContext): Promi
       `cluster ${request.name} already exists in ${dir}: destroy it first with "osctl cluster destroy --name ${request.name}", or pick another --name`,
     );
   }
-  await rm(dir, { recursive: true, force: true }); // the logs a failed create kept
+  await clearFailedCreate(dir);
   await ensureDir(dir);
   const subnet = await allocateSubnet(request.controlPlanes + request.workers, {
     clusterDir: dir,
@@ -212,6 +212,24 @@ async function undoCreate(
   const entries = await readdir(dir).catch(() => [] as string[]);
   await Promise.all(entries.filter((e) => !keep.has(e)).map((e) => rm(join(dir, e), { recursive: true, force: true })));
   await releaseSubnet(options.subnetIndex, dir);
+}
+
+/**
+ * Removes what a failed create kept (only `logs/` with node logs in it); any other directory at
+ * that path is not ours, and create refuses rather than delete it.
+ */
+async function clearFailedCreate(dir: string): Promise<void> {
+  const entries = await readdir(dir).catch(() => undefined);
+  if (entries === undefined) return;
+  const logs = entries.length === 1 && entries[0] === 'logs' ? await readdir(join(dir, 'logs')) : [];
+  const ours = entries.length === 0 || (entries[0] === 'logs' && logs.every((f) => f.endsWith('.log')));
+  if (!ours || entries.length > 1) {
+    throw new ProvisionError(
+      ProvisionErrorCode.exists,
+      `${dir} exists and is not a cluster of this provisioner: pick another --name or --state`,
+    );
+  }
+  await rm(dir, { recursive: true, force: true });
 }
 
 function tlsOf(configs: ClusterConfigs): { ca: string; cert: string; key: string } {

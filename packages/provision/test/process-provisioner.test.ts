@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -176,6 +176,17 @@ test('destroy cleans up a cluster whose creator was killed half-way', async (t) 
   assert.deepEqual((await p.destroy('half')).leftovers, []);
   for (const node of info.nodes) assert.deepEqual(await nodeProcesses(node.stateDir), []);
   for (const pid of pids) assert.equal(await commandLineOf(pid), undefined);
+});
+
+test('create never deletes a directory at the cluster path that is not a cluster', async (t) => {
+  const { p, root } = await fakeProvisioner(t);
+  await mkdir(join(root, 'mine', 'notes'), { recursive: true });
+  await writeFile(join(root, 'mine', 'notes', 'todo.txt'), 'keep me');
+  await assert.rejects(
+    p.create({ name: 'mine', controlPlanes: 1, workers: 0 }),
+    (e) => isProvisionError(e, 'exists') && /is not a cluster of this provisioner/.test(e.message),
+  );
+  assert.equal(await readFile(join(root, 'mine', 'notes', 'todo.txt'), 'utf8'), 'keep me');
 });
 
 test('destroy kills a machined that ignores SIGTERM, and its children', async (t) => {
