@@ -31,6 +31,13 @@ export function loopbackSubnet(): string {
   return `127.0.${String(100 + ((process.pid * 7 + Date.now()) % 150))}`;
 }
 
+// Every etcd this process started and has not stopped: killed when the process exits, even when a
+// test run is cut short before its cleanup.
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const p of live) p.kill('SIGKILL');
+});
+
 export class EtcdNode {
   readonly name: string;
   readonly address: string;
@@ -91,6 +98,8 @@ export class EtcdNode {
     proc.stdout.pipe(log);
     proc.stderr.pipe(log);
     this.proc = proc;
+    live.add(proc);
+    proc.once('exit', () => live.delete(proc));
     await this.waitReady(signal);
   }
 
