@@ -1,8 +1,9 @@
 // The command line of machined, apid and trustd (docs/NODE.md).
 import { parseArgs } from 'node:util';
+import { firstAddress } from '../platform/container-platform.ts';
 
 export interface NodeArgs {
-  platform: 'process';
+  platform: 'process' | 'container';
   stateDir: string;
   address: string;
   configFile: string | undefined;
@@ -33,15 +34,17 @@ export function parseNodeArgs(role: string, argv: readonly string[]): NodeArgs {
   } catch (err) {
     throw new UsageError(`${role}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (values.platform !== 'process') {
-    throw new UsageError(`${role}: platform "${values.platform}" is not supported yet; use --platform process`);
+  const platform = values.platform;
+  if (platform !== 'process' && platform !== 'container') {
+    throw new UsageError(`${role}: platform "${platform}" is not supported yet; use --platform process or container`);
   }
-  const stateDir = values['state-dir'];
-  const address = values.address;
+  // The container platform is rooted at / and finds its own address; the process platform is told both.
+  const stateDir = values['state-dir'] ?? (platform === 'container' ? '/' : undefined);
+  const address = values.address ?? (platform === 'container' ? firstAddress() : undefined);
   if (stateDir === undefined || address === undefined) {
     throw new UsageError(
       `${role}: --state-dir DIR and --address IP are required (e.g. --state-dir /tmp/n1 --address 127.0.1.2)`,
     );
   }
-  return { platform: 'process', stateDir, address, configFile: values.config };
+  return { platform, stateDir, address, configFile: values.config };
 }

@@ -1,6 +1,7 @@
 // The machined entry: builds the platform and the daemon, starts it, and shuts it down gracefully on
 // SIGTERM or SIGINT (the shutdown sequence, services stopped, socket removed, exit 0).
 import { createLogger } from '../log/logger.ts';
+import { containerPlatform } from '../platform/container-platform.ts';
 import { processPlatform } from '../platform/process-platform.ts';
 import { parseNodeArgs } from './args.ts';
 import { Machined } from './daemon.ts';
@@ -17,7 +18,10 @@ export async function runMachined(argv: readonly string[]): Promise<number> {
     },
   };
   const logger = createLogger({ sink, fields: { component: 'machined' } });
-  const platform = processPlatform({ stateDir: args.stateDir, address: args.address });
+  const platform =
+    args.platform === 'container'
+      ? containerPlatform({ root: args.stateDir, address: args.address })
+      : processPlatform({ stateDir: args.stateDir, address: args.address });
   const machined = new Machined({
     platform,
     logger,
