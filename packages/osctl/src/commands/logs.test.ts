@@ -16,6 +16,7 @@ async function fake(t: Parameters<typeof startFakeNode>[0], seen: unknown[] = []
           follow: req.follow,
         });
         if (req.id === 'nope') throw new ApiError('not-found', `service "${req.id}" is not registered`);
+        if (nodeOf(ctx) === 'nope-node') throw new ApiError('unavailable', 'node nope-node is unreachable');
         // a line split across two chunks must print once, whole
         yield { bytes: Buffer.from(`${nodeOf(ctx)} first\n${nodeOf(ctx)} sec`) };
         yield { bytes: Buffer.from('ond\n') };
@@ -90,4 +91,17 @@ test("dmesg prints each node's kernel log and the nodes that cannot", async (t) 
     'b: /machine.MachineService/Dmesg: the kernel log is not readable on this platform\n' +
       'error: 1 of 2 nodes failed; see the errors above\n',
   );
+});
+
+test('logs -f still exits 1 after Ctrl-C when a node had failed', async (t) => {
+  const node = await fake(t);
+  const controller = new AbortController();
+  const running = osctl(node, ['logs', 'apid', '-f', '-n', 'a,nope-node'], { signal: controller.signal });
+  setTimeout(() => {
+    controller.abort();
+  }, 300);
+  const run = await running;
+  assert.equal(run.code, 1);
+  assert.match(run.stdout, /^a: a first\n/);
+  assert.match(run.stderr, /^nope-node: \/machine\.MachineService\/Logs: node nope-node is unreachable\n/);
 });

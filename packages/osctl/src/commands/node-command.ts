@@ -10,6 +10,7 @@ import {
   type ConnectOptions,
 } from '@bronze/machinery';
 import { UsageError, type Io } from '../io.ts';
+import { isNodesFailedError } from '../output/node-errors.ts';
 import { talosconfigPath } from './config-file.ts';
 
 /** Io with what tests control in online commands: a Ctrl-C signal and the clock. */
@@ -92,7 +93,8 @@ function quietIpServerNameWarning(): void {
 
 /**
  * Connects as the talosconfig and flags say, runs `work` with the client and a Ctrl-C signal, and
- * closes the connection. A Ctrl-C ends the command quietly (exit 0).
+ * closes the connection. A Ctrl-C ends the command quietly (exit 0), or with exit 1 when a node
+ * had failed before it.
  */
 export async function withNodeClient(
   cmd: Command,
@@ -109,7 +111,8 @@ export async function withNodeClient(
     client = await openNodeClient(target, { ...options, signal });
     await work(client, signal);
   } catch (err) {
-    if (!signal.aborted) throw err;
+    // Ctrl-C ends the command quietly, unless some node had already failed (exit 1 then)
+    if (!signal.aborted || isNodesFailedError(err)) throw err;
   } finally {
     client?.close();
     release();
