@@ -1,8 +1,13 @@
 import { stat } from 'node:fs/promises';
 import { runTool } from './run-tool.ts';
 
-/** The compressor of the node image: zstd decompresses fast at boot and compresses twice as fast as xz. */
+/** The compressor of the node image: zstd decompresses fast at boot and compresses far faster than xz. */
 export const SquashfsCompression = 'zstd';
+/**
+ * zstd level 9: on this image (240 MiB of binaries, 2 cores) level 9 gives 88 MiB in about 3 s,
+ * the default level 15 gives 82 MiB in over 40 s and xz 74 MiB in about 2 minutes.
+ */
+export const SquashfsLevel = 9;
 
 /**
  * The mksquashfs arguments that make the image reproducible: every timestamp fixed (files and the
@@ -12,8 +17,8 @@ export const SquashfsCompression = 'zstd';
 export function squashfsArgs(root: string, out: string): string[] {
   return [
     root, out,
-    '-noappend', '-comp', SquashfsCompression, '-all-root', '-all-time', '0', '-mkfs-time', '0',
-    '-no-xattrs', '-no-progress', '-quiet',
+    '-noappend', '-comp', SquashfsCompression, '-Xcompression-level', String(SquashfsLevel),
+    '-all-root', '-all-time', '0', '-mkfs-time', '0', '-no-xattrs', '-no-progress', '-quiet',
   ]; // prettier-ignore
 }
 
@@ -25,7 +30,7 @@ export async function makeSquashfs(
 ): Promise<number> {
   const progress = options.onProgress ?? (() => undefined);
   const started = Date.now();
-  progress(`squashfs: compressing with ${SquashfsCompression}`);
+  progress(`squashfs: compressing with ${SquashfsCompression} level ${String(SquashfsLevel)}`);
   const timer = setInterval(() => {
     progress(`squashfs: still compressing (${String(Math.round((Date.now() - started) / 1000))}s)`);
   }, 5000);
