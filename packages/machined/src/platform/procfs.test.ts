@@ -48,3 +48,15 @@ test('meminfo, loadavg, stat and cpuinfo', () => {
   assert.equal(cpus.length, 2);
   assert.equal(cpus[0]?.get('model name'), 'Test CPU');
 });
+
+test('the /proc file parsers never throw on truncated or random text', () => {
+  fc.assert(
+    fc.property(fc.string(), (s) => {
+      parseProcStatFile(s);
+      parseMeminfo(s);
+      parseLoadavg(s);
+      parseCpuinfo(s);
+      parseProcStat(`1 (x) ${s}`);
+    }),
+  );
+});

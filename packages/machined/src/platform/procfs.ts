@@ -22,6 +22,11 @@ export interface ProcessFacts {
   args: string;
 }
 
+/** A decimal field as a bigint; anything else (a truncated read) is 0. */
+function big(value: string | undefined): bigint {
+  return value !== undefined && /^\d+$/.test(value) ? BigInt(value) : 0n;
+}
+
 /** `/proc/PID/stat`; the command is in parentheses and may itself hold spaces and parentheses. */
 export function parseProcStat(text: string): Omit<ProcessFacts, 'executable' | 'args'> | undefined {
   const open = text.indexOf('(');
@@ -37,8 +42,8 @@ export function parseProcStat(text: string): Omit<ProcessFacts, 'executable' | '
     state: f[0] ?? '?',
     threads: num(17),
     cpuTime: (num(11) + num(12)) / ClockTicks,
-    virtualMemory: BigInt(f[20] ?? 0),
-    residentMemory: BigInt(f[21] ?? 0) * BigInt(PageSize),
+    virtualMemory: big(f[20]),
+    residentMemory: big(f[21]) * BigInt(PageSize),
     command: text.slice(open + 1, close),
   };
 }
@@ -139,7 +144,7 @@ export function parseProcStatFile(text: string): SystemStatFacts {
   };
   for (const line of text.split('\n')) {
     const [key = '', ...rest] = line.trim().split(/\s+/);
-    const first = BigInt(rest[0] ?? 0);
+    const first = big(rest[0]);
     if (key === 'cpu') facts.cpuTotal = cpuTimes(rest);
     else if (/^cpu\d+$/.test(key)) facts.cpu.push(cpuTimes(rest));
     else if (key === 'intr') facts.irqTotal = first;
