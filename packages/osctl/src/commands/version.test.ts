@@ -49,6 +49,9 @@ test('version --client needs no node, and a dead endpoint says what to check', a
   const node = await startFakeNode(t, {});
   const client = await osctl(node, ['version', '--client', '-e', '127.0.0.1:1']);
   assert.equal(client.code, 0);
+  const context = await osctl(node, ['version', '--context', 'prod']);
+  assert.equal(context.code, 1);
+  assert.match(context.stderr, /^error: context "prod" is not defined in the talosconfig \(defined: test\)\n/);
   const dead = await osctl(node, ['version', '-e', '127.0.0.1:1']);
   assert.equal(dead.code, 1);
   assert.match(dead.stderr, /^error: nothing is listening on 127\.0\.0\.1:1: check the endpoint/);
