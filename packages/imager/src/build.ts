@@ -7,7 +7,7 @@ import { pruneCache } from './cache.ts';
 import { componentsFile, loadComponents, sha256File } from './components.ts';
 import { ImageError } from './image-error.ts';
 import { ImageRepository, writeOciLayout, type OciResult } from './oci.ts';
-import { assembleRootfs, normalizeDirModes, Skeleton } from './rootfs.ts';
+import { assembleRootfs, normalizeDirModes } from './rootfs.ts';
 import { sizeReport, type SizeReport } from './size-report.ts';
 import { makeSquashfs } from './squashfs.ts';
 import { walkTree } from './tree.ts';
@@ -112,7 +112,7 @@ async function buildInto(plan: BuildPlan, dir: string, workDir: string, options:
   const root = join(workDir, 'rootfs');
   await mkdir(root);
   const assembled = await assembleRootfs(plan, root, { signal, onProgress });
-  await normalizeDirModes(root, Skeleton);
+  await normalizeDirModes(root, signal);
   onProgress?.('auditing the root file system');
   const audit = await auditRootfs(root, signal);
   if (audit.errors.length > 0)

@@ -3,6 +3,7 @@ import { dirname, join, posix } from 'node:path';
 import type { BuildPlan } from './build-plan.ts';
 import { installInit } from './bundle.ts';
 import { runTool } from './run-tool.ts';
+import { walkTree } from './tree.ts';
 
 /** The directories of docs/NODE.md and the mount points a node needs; all empty in the image. */
 export const Skeleton = [
@@ -85,8 +86,9 @@ export async function assembleRootfs(
   return { parts, stripped };
 }
 
-/** Sets every directory to 0755 (/tmp 1777): mkdir honours the umask, the image must not. */
-export async function normalizeDirModes(root: string, dirs: readonly string[]): Promise<void> {
+/** Sets every directory to 0755 (/tmp 1777): mkdir honours the build host's umask, the image must not. */
+export async function normalizeDirModes(root: string, signal?: AbortSignal): Promise<void> {
   await chmod(root, 0o755);
-  for (const d of dirs) await chmod(join(root, d), d === 'tmp' ? 0o1777 : 0o755);
+  for (const e of await walkTree(root, signal))
+    if (e.type === 'dir') await chmod(join(root, e.path), e.path === 'tmp' ? 0o1777 : 0o755);
 }
