@@ -25,6 +25,8 @@ export function infoHandlers(node: NodeApi): Handlers {
               arch: info.arch,
             },
             platform: { name: node.platform.name, mode: node.platform.mode },
+            // Roles are always enforced (the authorization table), as Talos reports with RBAC on.
+            features: { rbac: true },
           },
         ],
       };
