@@ -30,11 +30,14 @@ export function keyFingerprint(key: KeyObject): string {
     .digest('hex');
 }
 
+function notEd25519(algorithm: string, what: string): ImageError {
+  return new ImageError('bad-key', `${what} is an ${algorithm} key; image signatures use Ed25519 (osctl gen key)`);
+}
+
 /** Reads an Ed25519 signing key (the PEM `osctl gen key` writes). */
 export function signingKey(pem: string, what: string): KeyObject {
   const key = parsePrivateKeyPem(pem, what);
-  if (key.algorithm !== 'ed25519')
-    throw new ImageError('bad-key', `${what} is an ${key.algorithm} key; image signatures use Ed25519 (osctl gen key)`);
+  if (key.algorithm !== 'ed25519') throw notEd25519(key.algorithm, what);
   return key.privateKey;
 }
 
@@ -55,7 +58,7 @@ export function verifyKey(pem: string, what: string): KeyObject {
 /** The public key PEM for a signing key, to hand to whoever verifies. */
 export function publicKeyPem(privatePem: string, what: string): string {
   const key = parsePrivateKeyPem(privatePem, what);
-  signingKey(privatePem, what);
+  if (key.algorithm !== 'ed25519') throw notEd25519(key.algorithm, what);
   return encodePublicKeyPem(key);
 }
 
