@@ -81,13 +81,16 @@ export async function startNode(
   t.after(() => {
     channel.close();
   });
+  const machine = createClient(machineApi.MachineService, channel);
+  // The socket serves before the first boot has run; ServiceList answers once it has.
+  await waitFor(() => machine.serviceList({}, { deadline: soon() }), { what: 'the first boot', output: () => output });
   return {
     dir,
     address,
     socket,
     child,
     output: () => output,
-    machine: createClient(machineApi.MachineService, channel),
+    machine,
     state: createClient(cosiStateApi.State, channel),
   };
 }
