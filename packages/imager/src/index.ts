@@ -23,3 +23,11 @@ export {
   SignatureFormat,
 } from './sign.ts';
 export type { ImageSignature, VerifyOptions } from './sign.ts';
+export { upstreamComponents, upstreamComponent, kubernetesVersion } from './components/upstream-list.ts';
+export type { UpstreamComponent, UpstreamSource, BuiltChecksum } from './components/upstream-component.ts';
+export { validateUpstreamList } from './components/validate-list.ts';
+export type { ListValidation, ListProblem } from './components/validate-list.ts';
+export { buildComponent, defaultComponentCache } from './components/build-component.ts';
+export type { BuildComponentOptions, ComponentBuild, ChecksumStatus } from './components/build-component.ts';
+export { cacheKey as componentCacheKey, gentleLoad } from './components/build-plan.ts';
+export type { BuildLoad } from './components/build-plan.ts';

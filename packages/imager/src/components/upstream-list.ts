@@ -1,0 +1,135 @@
+import type { UpstreamComponent } from './upstream-component.ts';
+
+/**
+ * Kubernetes 1.34 is the newest minor whose kubelet starts on a cgroup v1 host with its defaults:
+ * 1.35 turns `failCgroupV1` on (KEP-5573, kubernetes#134298), so its kubelet refuses cgroup v1 unless
+ * the config says `failCgroupV1: false`. v1.34.10 is the newest 1.34 patch the module proxy serves
+ * with a checksum-database entry (v1.34.11 and v1.34.12 are listed but their sums are not served).
+ */
+export const kubernetesVersion = 'v1.34.10';
+const kubeStaging = 'v0.34.10';
+/** The module's publish time (`go mod download -json` .Info), as upstream's buildDate. */
+const kubeBuildDate = '2026-07-22T22:05:06Z';
+
+function kubeVersionFlags(): string[] {
+  const values: Record<string, string> = {
+    gitVersion: kubernetesVersion,
+    gitMajor: '1',
+    gitMinor: '34',
+    gitTreeState: 'clean',
+    buildDate: kubeBuildDate,
+  };
+  const pkgs = ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version'];
+  return pkgs.flatMap((p) => Object.entries(values).map(([k, v]) => `${p}.${k}=${v}`));
+}
+
+function kube(name: string, built?: UpstreamComponent['built']): UpstreamComponent {
+  return {
+    name,
+    version: kubernetesVersion,
+    binary: name,
+    source: {
+      kind: 'go-module',
+      module: 'k8s.io/kubernetes',
+      package: `k8s.io/kubernetes/cmd/${name}`,
+      localReplaceVersion: kubeStaging,
+      // hack/lib/golang.sh: release builds use these tags and -trimpath -s -w.
+      tags: ['selinux', 'notest', 'grpcnotrace'],
+      versionFlags: kubeVersionFlags(),
+    },
+    reason: 'newest Kubernetes whose kubelet runs on cgroup v1 hosts by default (1.35 refuses them)',
+    ...(built === undefined ? {} : { built }),
+  };
+}
+
+/** Every upstream program a Bronze node runs, pinned. Order: smallest build first. */
+export const upstreamComponents: readonly UpstreamComponent[] = [
+  {
+    name: 'pause',
+    version: '3.10.1',
+    binary: 'pause',
+    source: {
+      kind: 'c-in-module',
+      module: `k8s.io/kubernetes@${kubernetesVersion}`,
+      files: ['build/pause/linux/pause.c'],
+      // build/pause/Makefile CFLAGS (REV there is the git describe of the tree).
+      cflags: ['-Os', '-Wall', '-Werror', '-static', `-DVERSION=v3.10.1-${kubernetesVersion}`],
+    },
+    reason: 'upstream pause is C (build/pause/linux/pause.c at the pinned Kubernetes tag), built static with gcc',
+  },
+  kube('kube-scheduler'),
+  kube('kube-proxy'),
+  kube('kubelet'),
+  kube('kube-controller-manager'),
+  kube('kube-apiserver'),
+  {
+    name: 'coredns',
+    version: 'v1.12.1',
+    binary: 'coredns',
+    source: { kind: 'go-module', module: 'github.com/coredns/coredns', package: 'github.com/coredns/coredns' },
+    reason: 'the CoreDNS version kubeadm 1.34 deploys (cmd/kubeadm/app/constants CoreDNSVersion)',
+  },
+  {
+    name: 'flanneld',
+    version: 'v0.28.10',
+    binary: 'flanneld',
+    source: {
+      kind: 'go-module',
+      module: 'github.com/flannel-io/flannel',
+      package: 'github.com/flannel-io/flannel',
+      versionFlags: ['github.com/flannel-io/flannel/pkg/version.Version=v0.28.10'],
+    },
+    reason: "flannel is Talos's default CNI; newest release the module proxy serves",
+  },
+  {
+    name: 'flannel-cni',
+    version: 'v1.1.1',
+    binary: 'flannel',
+    source: {
+      kind: 'go-module',
+      module: 'github.com/containernetworking/plugins',
+      package: 'github.com/containernetworking/plugins/plugins/meta/flannel',
+      versionFlags: ['github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion=v1.1.1'],
+    },
+    reason:
+      "github.com/flannel-io/cni-plugin is not served by the module proxy; the same plugin at Debian's CNI plugins version is",
+  },
+  {
+    name: 'etcd',
+    version: 'v3.6.5',
+    binary: 'etcd',
+    source: {
+      kind: 'go-module',
+      module: 'go.etcd.io/etcd/server/v3',
+      package: 'go.etcd.io/etcd/server/v3',
+      localReplaceVersion: 'v3.6.5',
+    },
+    reason: "kubeadm 1.34 needs etcd >= 3.5.24 and defaults to 3.6.5; Debian's etcd-server is 3.4.23",
+  },
+  {
+    name: 'containerd',
+    version: '1.6.20~ds1-1+deb12u3',
+    binary: 'containerd',
+    source: { kind: 'debian', package: 'containerd', path: '/usr/bin/containerd' },
+    reason: 'serves CRI v1, which kubelet 1.34 needs, and runs the pods; no newer containerd is needed for 1.34',
+  },
+  {
+    name: 'runc',
+    version: '1.1.5+ds1-1+deb12u1',
+    binary: 'runc',
+    source: { kind: 'debian', package: 'runc', path: '/usr/sbin/runc' },
+    reason: "containerd 1.6's runtime; cgroup v1 hosts need nothing newer",
+  },
+  {
+    name: 'cni-plugins',
+    version: '1.1.1+ds1-3+b5',
+    binary: 'bridge',
+    source: { kind: 'debian', package: 'containernetworking-plugins', path: '/usr/lib/cni/bridge' },
+    reason: 'bridge, host-local, loopback and portmap, which the flannel plugin delegates to',
+  },
+];
+
+/** The pinned component named `name`, or undefined. */
+export function upstreamComponent(name: string): UpstreamComponent | undefined {
+  return upstreamComponents.find((c) => c.name === name);
+}
