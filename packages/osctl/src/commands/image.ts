@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { Io } from '../io.ts';
 import { Group } from '../groups.ts';
 import { imageBuildCommand } from './image-build.ts';
+import { imageComponentsCommand } from './image-components.ts';
 import { imageSignCommand } from './image-sign.ts';
 import { imageVerifyCommand } from './image-verify.ts';
 
@@ -14,5 +15,6 @@ export function imageCommand(io: Io): Command {
     .helpGroup(Group.Image)
     .addCommand(imageBuildCommand(io))
     .addCommand(imageSignCommand(io))
-    .addCommand(imageVerifyCommand(io));
+    .addCommand(imageVerifyCommand(io))
+    .addCommand(imageComponentsCommand(io));
 }
