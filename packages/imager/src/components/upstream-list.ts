@@ -56,6 +56,7 @@ export const upstreamComponents: readonly UpstreamComponent[] = [
       cflags: ['-Os', '-Wall', '-Werror', '-static', `-DVERSION=v3.10.1-${kubernetesVersion}`],
     },
     reason: 'upstream pause is C (build/pause/linux/pause.c at the pinned Kubernetes tag), built static with gcc',
+    built: { sha256: 'bb4df56ba0a2c96db9b4f0ff1328adcb312aebf753c5b1a7c5d0e7a4a10799f6', toolchain: 'gcc 12.2.0' },
   },
   kube('kube-scheduler'),
   kube('kube-proxy'),
