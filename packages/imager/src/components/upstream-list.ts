@@ -58,7 +58,10 @@ export const upstreamComponents: readonly UpstreamComponent[] = [
     reason: 'upstream pause is C (build/pause/linux/pause.c at the pinned Kubernetes tag), built static with gcc',
     built: { sha256: 'bb4df56ba0a2c96db9b4f0ff1328adcb312aebf753c5b1a7c5d0e7a4a10799f6', toolchain: 'gcc 12.2.0' },
   },
-  kube('kube-scheduler'),
+  kube('kube-scheduler', {
+    sha256: 'b7146a05e341af731832d040d12ad6435920c310f79d7db0fe1d458bcebe8f2b',
+    toolchain: 'go1.26.8',
+  }),
   kube('kube-proxy'),
   kube('kubelet'),
   kube('kube-controller-manager'),
@@ -80,6 +83,7 @@ export const upstreamComponents: readonly UpstreamComponent[] = [
       package: 'github.com/flannel-io/flannel',
       versionFlags: ['github.com/flannel-io/flannel/pkg/version.Version=v0.28.10'],
     },
+    // Upstream enables cgo on amd64 only for the UDP backend; Bronze uses vxlan, so it stays static.
     reason: "flannel is Talos's default CNI; newest release the module proxy serves",
   },
   {
