@@ -31,6 +31,7 @@ import {
   type MachineStatusSpec,
 } from '../resources/runtime-resources.ts';
 import { Supervisor } from '../services/supervisor.ts';
+import { NodeEtcd } from './node-etcd.ts';
 import { nodeServices } from './node-services.ts';
 
 export interface BootOptions {
@@ -53,6 +54,8 @@ export class Boot {
   readonly state: State;
   readonly engine: Engine;
   readonly supervisor: Supervisor;
+  /** etcd on a control-plane node with an etcd CA; undefined elsewhere. */
+  etcd: NodeEtcd | undefined;
   readonly #abort = new AbortController();
 
   private constructor(init: { id: string; state: State; engine: Engine; supervisor: Supervisor }) {
@@ -89,6 +92,10 @@ export class Boot {
     engine.register(...controllers(options, services));
     engine.start();
     const boot = new Boot({ id, state, engine, supervisor });
+    if (config?.isControlPlane() === true) {
+      boot.etcd = await NodeEtcd.create({ platform, config, logger, supervisor, signal: boot.signal });
+      supervisor.register(boot.etcd.spec());
+    }
     void publishMachineStatus(state, options.events, boot.signal);
     return boot;
   }

@@ -19,6 +19,7 @@ import { Sequencer } from '../sequencer/sequencer.ts';
 import type { Supervisor } from '../services/supervisor.ts';
 import { Boot } from './boot.ts';
 import { checkConfig, findConfig } from './config-source.ts';
+import type { NodeEtcd } from './node-etcd.ts';
 import { wipeNode } from './wipe.ts';
 
 export interface MachinedOptions {
@@ -111,6 +112,10 @@ export class Machined implements NodeApi {
 
   supervisor(): Supervisor {
     return this.#current().supervisor;
+  }
+
+  etcd(): NodeEtcd | undefined {
+    return this.#current().etcd;
   }
 
   bootSignal(): AbortSignal {
@@ -217,9 +222,9 @@ export class Machined implements NodeApi {
       requestCertificate: this.#requestCertificate,
     });
     this.#boot = boot;
-    const startServices = task('startServices', () => {
+    const startServices = task('startServices', async () => {
       boot.supervisor.startAll();
-      return Promise.resolve();
+      await boot.etcd?.begin();
     });
     await this.#sequencer.run(
       { name: 'boot', phases: [phase('services', startServices)] },

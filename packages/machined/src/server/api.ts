@@ -17,6 +17,7 @@ import type { Logger } from '../log/logger.ts';
 import { checkAuthorized } from './call-roles.ts';
 import { clientConfigHandlers } from './client-config-handler.ts';
 import { cosiStateHandlers } from './cosi-state.ts';
+import { etcdHandlers } from './etcd-handlers.ts';
 import { eventHandlers } from './event-handlers.ts';
 import { fileHandlers } from './file-handlers.ts';
 import { guardHandlers } from './guard.ts';
@@ -40,6 +41,7 @@ export function machineServiceHandlers(node: NodeApi): HandlersOf<typeof machine
     ...clientConfigHandlers(node),
     ...systemHandlers(node),
     ...fileHandlers(node),
+    ...etcdHandlers(node),
   };
 }
 

@@ -2,6 +2,7 @@
 // implement it over in-memory pieces.
 import type { DefinitionRegistry, State } from '@bronze/runtime';
 import type { EventRing } from '../events/event-ring.ts';
+import type { NodeEtcd } from '../machined/node-etcd.ts';
 import type { Platform } from '../platform/platform.ts';
 import type { Supervisor } from '../services/supervisor.ts';
 
@@ -23,6 +24,8 @@ export interface NodeApi {
   state(): State;
   /** The service supervisor of the current boot. */
   supervisor(): Supervisor;
+  /** etcd of the current boot: undefined on workers (and control planes without an etcd CA). */
+  etcd(): NodeEtcd | undefined;
   /** Aborts when the current boot ends (reboot, shutdown): long streams end with it. */
   bootSignal(): AbortSignal;
   /** Starts a reboot after the reply is sent; returns the actor id of its events. */
