@@ -10,6 +10,7 @@ import { configCommand } from './commands/config.ts';
 import { machineconfigCommand } from './commands/machineconfig.ts';
 import { validateCommand } from './commands/validate.ts';
 import { serviceCommand } from './commands/service.ts';
+import { healthCommand } from './commands/health.ts';
 import { logsCommand } from './commands/logs.ts';
 import { dmesgCommand } from './commands/dmesg.ts';
 import { eventsCommand } from './commands/events.ts';
@@ -53,6 +54,7 @@ export function buildProgram(io: Io): Command {
     serviceCommand(io),
     logsCommand(io),
     dmesgCommand(io),
+    healthCommand(io),
     eventsCommand(io),
     getCommand(io),
     clusterCommand(io),
