@@ -28,6 +28,8 @@ import { rebootCommand } from './commands/reboot.ts';
 import { shutdownCommand } from './commands/shutdown.ts';
 import { resetCommand } from './commands/reset.ts';
 import { applyConfigCommand } from './commands/apply-config.ts';
+import { bootstrapCommand } from './commands/bootstrap.ts';
+import { etcdCommand } from './commands/etcd.ts';
 
 /** Builds the whole command tree. Each command lives in a file of its own under commands/. */
 export function buildProgram(io: Io): Command {
@@ -70,6 +72,8 @@ export function buildProgram(io: Io): Command {
     shutdownCommand(io),
     resetCommand(io),
     applyConfigCommand(io),
+    bootstrapCommand(io),
+    etcdCommand(io),
   ];
   const all = [...real, ...plannedCommands(new Set(real.map((c) => c.name())))];
   const order: readonly string[] = Object.values(Group);
