@@ -130,7 +130,8 @@ function controllers(options: BootOptions, services: ObservedValue<readonly Serv
   ];
 }
 
-async function storeConfig(state: State, config: ConfigBundle | undefined): Promise<void> {
+/** Makes the MachineConfig resource hold `config` (destroyed when undefined). */
+export async function storeConfig(state: State, config: ConfigBundle | undefined): Promise<void> {
   const pointer = MachineConfig.pointer(MachineConfigId);
   const current = await state.get<string>(pointer).catch((err: unknown) => {
     if (isNotFoundError(err)) return undefined;

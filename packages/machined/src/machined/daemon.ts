@@ -2,7 +2,7 @@
 // one after another. Reboot, shutdown, reset and leaving maintenance are lifecycle transitions,
 // queued so that two never overlap; each one runs as a sequence with its events.
 import { mkdir } from 'node:fs/promises';
-import { ApiError, writeFileAtomic, type ConfigBundle } from '@bronze/machinery';
+import { ApiError, diffConfigs, type ConfigBundle } from '@bronze/machinery';
 import type { DefinitionRegistry, State } from '@bronze/runtime';
 import type { CertificateRequester } from '../controllers/api-certificates-controller.ts';
 import { configHostname } from '../controllers/config-facts.ts';
@@ -13,12 +13,16 @@ import type { Platform } from '../platform/platform.ts';
 import { nodeResourceRegistry } from '../resources/registry.ts';
 import type { MachineStage } from '../resources/runtime-resources.ts';
 import { startMachineApi, type MachineApiServer } from '../server/api.ts';
-import type { NodeApi, ResetRequest } from '../server/node-api.ts';
+import type { ApplyRequest, ApplyResult, NodeApi, ResetRequest } from '../server/node-api.ts';
 import { phase, task } from '../sequencer/sequence.ts';
 import { Sequencer } from '../sequencer/sequencer.ts';
 import type { Supervisor } from '../services/supervisor.ts';
-import { Boot } from './boot.ts';
-import { checkConfig, findConfig } from './config-source.ts';
+import { Boot, storeConfig } from './boot.ts';
+import { loadBootConfig, validationModeOf } from './boot-config.ts';
+import { ConfigApplier } from './config-apply.ts';
+import { checkConfig } from './config-source.ts';
+import { persistConfig } from './config-store.ts';
+import { nodeUnhealthy } from './node-health.ts';
 import type { NodeEtcd } from './node-etcd.ts';
 import { wipeNode } from './wipe.ts';
 
@@ -46,6 +50,7 @@ export class Machined implements NodeApi {
   #queue: Promise<void> = Promise.resolve();
   #ending = false;
   #applying = false;
+  readonly #applier: ConfigApplier;
 
   constructor(options: MachinedOptions) {
     this.platform = options.platform;
@@ -53,6 +58,23 @@ export class Machined implements NodeApi {
     this.#sequencer = new Sequencer({ events: this.events, logger: options.logger.child({ component: 'sequencer' }) });
     this.#configFile = options.configFile;
     this.#requestCertificate = options.requestCertificate;
+    this.#applier = new ConfigApplier({
+      configFile: this.platform.paths.configFile,
+      validationMode: validationModeOf(this.platform),
+      logger: options.logger.child({ component: 'apply-config' }),
+      active: () => {
+        if (this.#config === undefined) throw new ApiError('failed-precondition', 'the node is in maintenance mode');
+        return this.#config;
+      },
+      activate: async (config) => {
+        this.#config = config;
+        await storeConfig(this.#current().state, config);
+      },
+      persisted: () => {
+        this.#configFile = undefined;
+      },
+      unhealthy: () => nodeUnhealthy(this.#current()),
+    });
   }
 
   /** Resolves when the node has shut down (Shutdown, Reset without reboot, or stop()). */
@@ -156,26 +178,30 @@ export class Machined implements NodeApi {
     return actorId;
   }
 
-  async applyConfiguration(text: string): Promise<{ warnings: string[] }> {
+  async applyConfiguration(request: ApplyRequest): Promise<ApplyResult> {
+    if (!this.maintenance() && !this.#applying) return this.#applier.apply(request);
     if (this.#applying) {
       throw new ApiError(
         'failed-precondition',
         'a config is being applied already; wait for the node to leave maintenance',
       );
     }
-    if (!this.maintenance()) {
-      throw new ApiError(
-        'failed-precondition',
-        'the node has a config already; applying a new one outside maintenance mode is not supported yet (issue 6)',
-      );
-    }
-    const checked = checkConfig(text, { source: 'ApplyConfiguration', mode: 'container' });
+    const { text } = request;
+    const checked = checkConfig(text, { source: 'ApplyConfiguration', mode: validationModeOf(this.platform) });
     if (!checked.ok) {
       throw new ApiError('invalid-argument', `the config is not valid:\n${checked.errors.join('\n')}`);
     }
+    if (request.dryRun) {
+      const diff = diffConfigs('', text, { oldSource: 'maintenance', newSource: 'new' });
+      return {
+        warnings: checked.warnings,
+        mode: request.mode,
+        details: `Dry run: the node would leave maintenance mode with this config:\n\n${diff}`,
+      };
+    }
     this.#applying = true;
     try {
-      await writeFileAtomic({ path: this.platform.paths.configFile, data: text, mode: 0o600 }, { force: true });
+      await persistConfig(this.platform.paths.configFile, text);
     } catch (err) {
       this.#applying = false;
       throw err;
@@ -190,7 +216,11 @@ export class Machined implements NodeApi {
         this.#applying = false;
       }
     });
-    return { warnings: checked.warnings };
+    return {
+      warnings: checked.warnings,
+      mode: request.mode,
+      details: 'Applied configuration: leaving maintenance mode',
+    };
   }
 
   #current(): Boot {
@@ -239,34 +269,17 @@ export class Machined implements NodeApi {
   }
 
   async #loadConfig(): Promise<ConfigBundle | undefined> {
-    const found = await findConfig(this.platform, this.#configFile);
-    if (found.kind === 'none') {
-      this.#logger.warn('no machine config: entering maintenance mode; apply one with ApplyConfiguration');
-      return undefined;
-    }
-    if (found.kind === 'unreadable') {
-      this.events.publish({ type: 'config-load-error', error: `${found.source}: ${found.error}` });
-      this.#logger.error('cannot read the machine config: entering maintenance mode', {
-        source: found.source,
-        error: found.error,
-      });
-      return undefined;
-    }
-    const checked = checkConfig(found.text, { source: found.source, mode: 'container' });
-    if (!checked.ok) {
-      const error = checked.errors.join('\n');
-      this.events.publish({ type: 'config-validation-error', error });
-      this.#logger.error(`the machine config is refused: entering maintenance mode\n${error}`, {
-        source: found.source,
-      });
-      return undefined;
-    }
-    for (const w of checked.warnings) this.#logger.warn(w);
-    return checked.config;
+    return loadBootConfig({
+      platform: this.platform,
+      flagPath: this.#configFile,
+      events: this.events,
+      logger: this.#logger,
+    });
   }
 
   async #bringDown(sequence: string, stage: MachineStage, actorId: string): Promise<void> {
     const boot = this.#current();
+    this.#applier.cancelPending();
     this.#stage.set(stage);
     const phases = [
       phase(

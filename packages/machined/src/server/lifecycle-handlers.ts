@@ -2,6 +2,7 @@
 // by the daemon's lifecycle queue (so the reply reaches the caller before the services go down).
 import { ApiError, type HandlersOf, type machineApi } from '@bronze/machinery';
 import { PartitionLabels } from '../machined/wipe.ts';
+import { applyRequest, modeNumber } from './apply-request.ts';
 import { replyMetadata } from './info-handlers.ts';
 import type { NodeApi } from './node-api.ts';
 
@@ -40,16 +41,11 @@ export function lifecycleHandlers(node: NodeApi): Handlers {
         ],
       };
     },
-    applyConfiguration: async (req) => {
-      if (req.dryRun) {
-        throw new ApiError('unimplemented', 'dry-run apply is part of the full apply lifecycle (issue 6)');
-      }
+    applyConfiguration: async (req, ctx) => {
       const metadata = replyMetadata(node);
-      const { warnings } = await node.applyConfiguration(new TextDecoder().decode(req.data));
+      const result = await node.applyConfiguration(applyRequest(req, ctx.metadata));
       return {
-        messages: [
-          { metadata, warnings, mode: req.mode, modeDetails: 'Applied configuration: leaving maintenance mode' },
-        ],
+        messages: [{ metadata, warnings: result.warnings, mode: modeNumber(result.mode), modeDetails: result.details }],
       };
     },
   };

@@ -13,6 +13,25 @@ export interface ResetRequest {
   reboot: boolean;
 }
 
+export type ApplyMode = 'reboot' | 'auto' | 'no-reboot' | 'staged' | 'try';
+
+export interface ApplyRequest {
+  text: string;
+  mode: ApplyMode;
+  dryRun: boolean;
+  /** try mode: roll back after this long (default 1 min). */
+  tryTimeoutMs?: number;
+  /** try mode: also roll back as soon as the node is unhealthy (metadata `bronze-until-healthy`). */
+  untilHealthy: boolean;
+}
+
+export interface ApplyResult {
+  warnings: string[];
+  /** The mode used (auto becomes no-reboot). */
+  mode: ApplyMode;
+  details: string;
+}
+
 export interface NodeApi {
   readonly platform: Platform;
   readonly events: EventRing;
@@ -32,6 +51,6 @@ export interface NodeApi {
   reboot(): string;
   shutdown(): string;
   reset(request: ResetRequest): string;
-  /** Validates, persists and uses a config (maintenance mode only); throws ApiError when refused. */
-  applyConfiguration(text: string): Promise<{ warnings: string[] }>;
+  /** Validates, persists and uses a config as the mode says; throws ApiError when refused. */
+  applyConfiguration(request: ApplyRequest): Promise<ApplyResult>;
 }
