@@ -63,7 +63,10 @@ export const upstreamComponents: readonly UpstreamComponent[] = [
     toolchain: 'go1.26.8',
   }),
   kube('kube-proxy'),
-  kube('kubelet'),
+  kube('kubelet', {
+    sha256: '862869127a68bc4276fb83fd93e8b37de6eb2dac0c7385f770d32e7d1d4c2a6e',
+    toolchain: 'go1.26.8',
+  }),
   kube('kube-controller-manager'),
   kube('kube-apiserver'),
   {
