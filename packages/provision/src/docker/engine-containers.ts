@@ -3,7 +3,7 @@
 import { demultiplex } from './log-stream.ts';
 import { engineJson, engineRequest } from './engine-http.ts';
 import { gone, type Labels } from './engine-resources.ts';
-import type { Ulimit } from './ulimits.ts';
+import { clampUlimits, NodeUlimits, readHardLimits, type Ulimit } from './ulimits.ts';
 
 interface Opts {
   signal?: AbortSignal;
@@ -67,7 +67,12 @@ export function containerBody(spec: ContainerSpec): Record<string, unknown> {
   };
 }
 
+/**
+ * Creates the container. Without `ulimits` it sends the node defaults lowered to the host's hard
+ * limits: Podman otherwise asks runc for nofile 1048576, which fails without CAP_SYS_RESOURCE.
+ */
 export async function createContainer(sock: string, spec: ContainerSpec, o?: Opts): Promise<string> {
+  if (spec.ulimits === undefined) spec = { ...spec, ulimits: clampUlimits(NodeUlimits, readHardLimits()) };
   const reply = await engineJson<{ Id: string }>(sock, {
     method: 'POST',
     path: '/containers/create',
