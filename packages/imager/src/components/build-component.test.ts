@@ -65,6 +65,7 @@ test('a failing build throws with the compiler output and leaves no cache entry'
   await assert.rejects(buildComponent(comp, { go: f.go, cacheRoot: f.cache }), (err: unknown) => {
     assert.ok(isImageError(err) && err.code === 'tool-failed');
     assert.match(err.message, /undefined: foo/);
+    assert.match(err.message, /^go build k8s\.io\/kubernetes\/cmd\/kube-scheduler@v1\.34\.10 failed \(exit 1\)/);
     return true;
   });
   assert.deepEqual(await readdir(f.cache), []);

@@ -98,10 +98,14 @@ async function buildInto(c: UpstreamComponent, out: string, work: string, ctx: C
   if (src.kind === 'go-module') {
     const mod = await downloadModule(`${src.module}@${c.version}`, ctx, work);
     await writeFile(join(work, 'go.mod'), driverGoMod(src, c.version, await readFile(mod.goMod, 'utf8')));
-    await runStep(ctx.go, goBuildArgs(src, out, ctx.load), { ...step, env: goBuildEnv(src, ctx.load) });
+    await runStep(ctx.go, goBuildArgs(src, out, ctx.load), {
+      ...step,
+      env: goBuildEnv(src, ctx.load),
+      label: `go build ${src.package}@${c.version}`,
+    });
   } else if (src.kind === 'c-in-module') {
     const mod = await downloadModule(src.module, ctx, work);
-    await runStep(ctx.gcc, cBuildArgs(src, mod.dir, out), step);
+    await runStep(ctx.gcc, cBuildArgs(src, mod.dir, out), { ...step, label: `gcc ${src.files.join(' ')}` });
   } else {
     throw new ImageError('bad-components', `${c.name} comes from the Debian package ${src.package}: it is not built`);
   }

@@ -11,6 +11,8 @@ export interface StepOptions {
   tickMs?: number;
   /** Run under `nice -n 19` so builds yield to everything else on the machine. */
   nice?: boolean;
+  /** Names the step in a failure (default: the command and its first argument). */
+  label?: string;
 }
 
 export interface StepResult {
@@ -69,7 +71,8 @@ export function runStep(command: string, args: readonly string[], opts: StepOpti
       else {
         const how = sig === null ? `exit ${String(code)}` : `signal ${sig}`;
         const tail = stderr.trim().split('\n').slice(-15).join('\n');
-        reject(new ImageError('tool-failed', `${command} ${args.slice(0, 2).join(' ')} failed (${how}):\n${tail}`));
+        const label = opts.label ?? `${command} ${args[0] ?? ''}`;
+        reject(new ImageError('tool-failed', `${label} failed (${how}):\n${tail}`));
       }
     });
   });

@@ -91,16 +91,16 @@ export const upstreamComponents: readonly UpstreamComponent[] = [
   },
   {
     name: 'flannel-cni',
-    version: 'v1.1.1',
+    version: 'v0.9.1',
     binary: 'flannel',
     source: {
       kind: 'go-module',
       module: 'github.com/containernetworking/plugins',
       package: 'github.com/containernetworking/plugins/plugins/meta/flannel',
-      versionFlags: ['github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion=v1.1.1'],
+      versionFlags: ['github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion=v0.9.1'],
     },
     reason:
-      "github.com/flannel-io/cni-plugin is not served by the module proxy; the same plugin at Debian's CNI plugins version is",
+      'github.com/flannel-io/cni-plugin is not served by the module proxy; v0.9.1 is the last containernetworking/plugins release with the flannel plugin (CNI spec up to 0.4.0)',
   },
   {
     name: 'etcd',
