@@ -23,7 +23,16 @@ export function clusterCreateCommand(io: Io): Command {
         'The process provisioner runs each node as a machined process (with its apid, and trustd on control planes) on its own loopback address 127.0.N.x, N picked free, with its state, config and log under --state/NAME. No root is needed. Secrets and configs are generated as "osctl gen config" does (the Kubernetes endpoint is the first control plane, port 6443), then patched with --config-patch*, then per node (hostname, address).\n\n' +
         'The talosconfig gets a context NAME (or NAME-1 when taken) with the control planes as endpoints and every node as nodes, and it becomes the current context. Until etcd bootstrap exists, ready means every node answers Version over mutual TLS. A failure stops what was started and names the node and its log.',
     )
-    .option('--provisioner <name>', 'process (docker and qemu come later)', 'process')
+    .argument('[provisioner]', 'process or docker, as talosctl\'s "cluster create docker" (same as --provisioner)')
+    .option('--provisioner <name>', 'process or docker (qemu comes later)', 'process')
+    .option(
+      '--docker-host <url>',
+      'docker: the engine socket, unix:///PATH (default $DOCKER_HOST, /var/run/docker.sock, then /run/bronze/podman.sock)',
+    )
+    .option('--image <ref>', 'docker: the node image')
+    .option('--cidr <subnet>', 'docker: the cluster network (default 10.5.0.0/24)')
+    .option('--cpus <n>', 'docker: CPUs per node, e.g. 2 or 0.5')
+    .option('--memory <MiB>', 'docker: memory per node in MiB')
     .option('--name <name>', 'cluster name', DefaultClusterName)
     .option('--controlplanes <n>', 'control-plane nodes', '1')
     .option('--workers <n>', 'worker nodes', '1')
@@ -36,7 +45,8 @@ export function clusterCreateCommand(io: Io): Command {
     .option('--config-patch <patch>', 'patch every machine config (@file or inline; repeatable)', collect)
     .option('--config-patch-control-plane <patch>', 'patch the control-plane configs (repeatable)', collect)
     .option('--config-patch-worker <patch>', 'patch the worker configs (repeatable)', collect)
-    .action(async (opts: CreateFlags, cmd: Command) => {
+    .action(async (positional: string | undefined, opts: CreateFlags, cmd: Command) => {
+      if (positional !== undefined) opts.provisioner = positional;
       const waitTimeoutMs = parseDuration(opts.waitTimeout);
       if (waitTimeoutMs === undefined)
         throw new UsageError(`--wait-timeout ${opts.waitTimeout} is not a duration like 90s or 5m`);

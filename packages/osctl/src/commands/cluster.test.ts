@@ -38,7 +38,7 @@ async function setup(
 
 test('cluster create rejects bad flags with exit 2', async (t) => {
   const { run } = await setup(t);
-  assert.equal((await run('cluster', 'create', '--provisioner', 'docker')).code, 2);
+  assert.equal((await run('cluster', 'create', '--provisioner', 'qemu')).code, 2);
   assert.match((await run('cluster', 'create', '--workers', 'two')).err, /--workers two is not a whole number/);
   assert.match((await run('cluster', 'create', '--wait-timeout', 'soon')).err, /--wait-timeout soon is not a duration/);
   const bad = await run('cluster', 'create', '--name', 'Not_OK');
