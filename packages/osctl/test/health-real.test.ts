@@ -101,5 +101,8 @@ void suite('osctl health against a real process cluster', { skip, timeout: 180_0
     assert.match(run.stdout, /waiting for etcd members to be control plane nodes: OK\n$/);
     const learned = await osctl(['health', '-n', [...cps, worker].join(','), '--wait-timeout', '30s']);
     assert.equal(learned.code, 0, `${learned.stdout}\n${learned.stderr}`);
+    // the cluster's own context lists every node: no flag at all
+    const plain = await osctl(['health', '--wait-timeout', '30s']);
+    assert.equal(plain.code, 0, `${plain.stdout}\n${plain.stderr}`);
   });
 });

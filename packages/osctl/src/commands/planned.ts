@@ -16,7 +16,6 @@ interface Planned {
 const planned: Planned[] = [
   { name: 'bootstrap', summary: 'bootstrap etcd on one control-plane node', group: Group.Node },
   { name: 'kubeconfig', summary: 'download an admin kubeconfig from a node', group: Group.Node },
-  { name: 'health', summary: 'check the health of a cluster', group: Group.Node },
   { name: 'containers', aliases: ['c'], summary: 'list containers', group: Group.Node },
   { name: 'etcd', summary: 'manage the etcd cluster', group: Group.Node },
   { name: 'edit', summary: 'edit a resource of a node in $EDITOR', group: Group.Node },
