@@ -24,7 +24,9 @@ export function nodeContainerSpec(o: NodeContainerOptions): ContainerSpec {
     name: o.node.name,
     image: o.image,
     hostname: o.node.name,
-    env: { USERDATA: Buffer.from(o.config).toString('base64'), PLATFORM: 'container' },
+    // The image's entrypoint is /sbin/init (machined); the container platform reads USERDATA.
+    cmd: ['--platform', 'container'],
+    env: { USERDATA: Buffer.from(o.config).toString('base64') },
     labels: nodeLabels(o.cluster, o.node),
     privileged: true,
     readOnlyRoot: true,
