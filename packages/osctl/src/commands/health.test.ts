@@ -235,3 +235,13 @@ test('bad flags are usage errors', async (t) => {
   const workersOnly = await osctl(node, ['health', '--worker-nodes', worker]);
   assert.equal(workersOnly.code, 2);
 });
+
+test('--help explains the checks and the flags', async (t) => {
+  const node = await fakeCluster(t, healthy());
+  const run = await osctl(node, ['health', '--help']);
+  assert.equal(run.code, 0);
+  for (const flag of ['--control-plane-nodes', '--worker-nodes', '--wait-timeout', '--server']) {
+    assert.ok(run.stdout.includes(flag), flag);
+  }
+  assert.match(run.stdout, /no learner left/);
+});
