@@ -8,6 +8,7 @@ import { DurableState, Engine, isNotFoundError, type Controller, type State } fr
 import type { ConfigBundle } from '@bronze/machinery';
 import { apiCertificatesController, type CertificateRequester } from '../controllers/api-certificates-controller.ts';
 import { osPkiOf } from '../controllers/config-facts.ts';
+import { etcdResourcesController } from '../controllers/etcd-resources-controller.ts';
 import { hostnameController } from '../controllers/hostname-controller.ts';
 import { machineStatusController } from '../controllers/machine-status-controller.ts';
 import { machineTypeController } from '../controllers/machine-type-controller.ts';
@@ -90,10 +91,18 @@ export class Boot {
     services.set(statuses(supervisor));
     const engine = new Engine(state, { logger: logger.child({ component: 'controllers' }) });
     engine.register(...controllers(options, services));
+    const etcdRef: { current?: NodeEtcd } = {};
+    if (config?.isControlPlane() === true) engine.register(etcdResourcesController({ etcd: () => etcdRef.current }));
     engine.start();
     const boot = new Boot({ id, state, engine, supervisor });
     if (config?.isControlPlane() === true) {
-      boot.etcd = await NodeEtcd.create({ platform, config, logger, supervisor, signal: boot.signal });
+      boot.etcd = etcdRef.current = await NodeEtcd.create({
+        platform,
+        config,
+        logger,
+        supervisor,
+        signal: boot.signal,
+      });
       supervisor.register(boot.etcd.spec());
     }
     void publishMachineStatus(state, options.events, boot.signal);

@@ -60,6 +60,7 @@ export class NodeEtcd {
   readonly #local: EtcdClient;
   readonly #logger: Logger;
   #launch: EtcdLaunch | undefined;
+  #version: string | undefined;
   #decided = Promise.withResolvers<undefined>();
   #join: { abort: AbortController; done: Promise<void> } | undefined;
 
@@ -126,6 +127,28 @@ export class NodeEtcd {
       prepare: (signal) => this.#prepare(signal),
       ...(health === undefined ? {} : { health }),
     });
+  }
+
+  /** What EtcdSpec and Endpoint (controlplane) show. */
+  facts(): { listenClientAddresses: string[]; image: string; extraArgs: Record<string, string>; endpoints: string[] } {
+    const binary = process.env.BRONZE_ETCD_BINARY ?? DefaultEtcdPath;
+    return {
+      listenClientAddresses: this.#options.platform.name === 'process' ? [this.address] : [this.address, '127.0.0.1'],
+      image: this.#version === undefined ? binary : `${binary} v${this.#version}`,
+      extraArgs: etcdExtraArgs(this.#options.config.v1alpha1()?.cluster),
+      endpoints: [...new Set([...this.#otherHosts(), this.address])],
+    };
+  }
+
+  /** The local member's id in hex, or undefined while no member answers here. */
+  async localMemberId(signal: AbortSignal): Promise<string | undefined> {
+    try {
+      const s = await this.#local.status({ signal: AbortSignal.any([signal, AbortSignal.timeout(2000)]) });
+      this.#version = s.version;
+      return s.memberId.toString(16);
+    } catch {
+      return undefined;
+    }
   }
 
   /** After the services started: restart from data, or run the join task until bootstrap or join. */
@@ -208,7 +231,7 @@ export class NodeEtcd {
 
   async #running(signal: AbortSignal): Promise<boolean> {
     try {
-      await this.#local.status({ signal: AbortSignal.any([signal, AbortSignal.timeout(2000)]) });
+      await this.#local.status({ signal: AbortSignal.any([signal, AbortSignal.timeout(5000)]) });
       return true;
     } catch {
       return false;
@@ -229,10 +252,13 @@ export class NodeEtcd {
    * first control plane), plus BRONZE_ETCD_ENDPOINTS (comma-separated addresses), minus this node.
    */
   #endpoints(): string[] {
+    return this.#otherHosts().map(clientUrlOf);
+  }
+
+  #otherHosts(): string[] {
     const host = osPkiOf(this.#options.config)?.controlPlaneHost;
     const extra = (process.env.BRONZE_ETCD_ENDPOINTS ?? '').split(',').map((s) => s.trim());
-    const hosts = [...new Set([host ?? '', ...extra])].filter((h) => h !== '' && h !== this.address);
-    return hosts.map(clientUrlOf);
+    return [...new Set([host ?? '', ...extra])].filter((h) => h !== '' && h !== this.address);
   }
 
   async #runJoin(signal: AbortSignal): Promise<void> {

@@ -5,6 +5,8 @@ export const Namespaces = {
   config: 'config',
   secrets: 'secrets',
   meta: 'meta',
+  etcd: 'etcd',
+  controlplane: 'controlplane',
 } as const;
 
 export const NamespaceDescriptions: Readonly<Record<string, string>> = {
@@ -13,6 +15,8 @@ export const NamespaceDescriptions: Readonly<Record<string, string>> = {
   config: 'Talos node configuration.',
   secrets: 'Resources with secret material.',
   meta: 'Metadata namespace which is unique to COSI.',
+  etcd: 'etcd resources.',
+  controlplane: 'Kubernetes control plane resources.',
 };
 
 /** Namespaces kept by the durable backend: the config (and the secrets issued from it). */

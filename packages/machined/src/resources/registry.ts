@@ -3,6 +3,7 @@
 import { DefinitionRegistry, type ResourceDefinition } from '@bronze/runtime';
 import { HostnameStatus, NodeAddress } from './network-resources.ts';
 import { MachineConfig, MachineType } from './config-resources.ts';
+import { Endpoint, EtcdMember, EtcdSpec } from './etcd-resources.ts';
 import { Namespace, ResourceDefinitionType } from './meta-resources.ts';
 import { MachineStatus, Service, Version } from './runtime-resources.ts';
 import { ApiCertificates, OSRootSecrets } from './secrets-resources.ts';
@@ -17,6 +18,9 @@ export const NodeResourceDefinitions: readonly ResourceDefinition[] = [
   MachineType,
   ApiCertificates,
   OSRootSecrets,
+  EtcdSpec,
+  EtcdMember,
+  Endpoint,
   Namespace,
   ResourceDefinitionType,
 ].map((t) => t.definition);
