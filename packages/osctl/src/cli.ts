@@ -28,6 +28,8 @@ import { rebootCommand } from './commands/reboot.ts';
 import { shutdownCommand } from './commands/shutdown.ts';
 import { resetCommand } from './commands/reset.ts';
 import { applyConfigCommand } from './commands/apply-config.ts';
+import { editCommand } from './commands/edit.ts';
+import { patchCommand } from './commands/patch.ts';
 import { bootstrapCommand } from './commands/bootstrap.ts';
 import { etcdCommand } from './commands/etcd.ts';
 
@@ -72,6 +74,8 @@ export function buildProgram(io: Io): Command {
     shutdownCommand(io),
     resetCommand(io),
     applyConfigCommand(io),
+    editCommand(io),
+    patchCommand(io),
     bootstrapCommand(io),
     etcdCommand(io),
   ];

@@ -1,7 +1,7 @@
 // The docker provider against a real engine (Podman's service here). Without the node image, a
 // stand-in image whose /init never serves apid proves the unhappy paths and that destroy (and a
 // failed create) leave no container, volume or network behind. The conformance suite needs the
-// node image and machined's container platform.
+// node image and machined's container platform: the last test runs one node when the image is there.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,12 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, suite, type TestContext } from 'node:test';
 import { isProvisionError, type Provisioner } from '../src/index.ts';
-import { provisionerConformance } from '../src/provisioner-conformance.ts';
+import { currentContext, loadClientConfig } from '@bronze/machinery';
+import { callVersion } from '../src/wait-api.ts';
+import { portOpen } from '../src/docker/port-open.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { leftoversOf } from '../src/docker/docker-destroy.ts';
 import { DefaultNodeImage, dockerProvisioner } from '../src/docker/docker-provisioner.ts';
 import { engineClient, type EngineClient } from '../src/docker/engine-client.ts';
 import { resolveDockerHost } from '../src/docker/docker-host.ts';
-import { isEngineError } from '../src/docker/engine-error.ts';
 import { clusterLabels, nodeLabels } from '../src/docker/labels.ts';
 import { buildTestImage, engineSkip, testEngine, uniqueName } from './docker-fixture.ts';
 
@@ -153,7 +155,8 @@ void suite('docker provisioner (real engine, stand-in image)', { skip }, () => {
 });
 
 // The whole flow needs what others are finishing: the node image in the engine and machined's
-// container platform serving apid from USERDATA inside it.
+// container platform serving apid from USERDATA inside it (docker-conformance.e2e.ts runs the
+// provisioner conformance suite, 1 + 1 nodes, with it).
 const defaultEngine = engineClient(resolveDockerHost());
 async function nodeImageSkip(): Promise<string | false> {
   if (skip !== false) return skip;
@@ -166,14 +169,49 @@ async function nodeImageSkip(): Promise<string | false> {
     : `needs the node image ${DefaultNodeImage} in the engine on ${defaultEngine.socketPath} (packages/imager build + import) running machined's container platform`;
 }
 
-provisionerConformance('docker (node image)', {
-  make: async (t) => (await setup(t, DefaultNodeImage)).p,
-  isGone: (node) =>
-    defaultEngine.inspectContainer(node.name).then(
-      () => false,
-      (e: unknown) => isEngineError(e, 404),
-    ),
-  rsaBits: 2048,
-  waitTimeoutMs: 120_000,
-  skip: await nodeImageSkip(),
-});
+void test(
+  'one node container end to end: ready, shown, restarted with its state, destroyed',
+  { skip: await nodeImageSkip() },
+  async (t) => {
+    const { p, engine } = await setup(t, DefaultNodeImage);
+    const name = uniqueName('smoke');
+    cleanup(t, engine, name);
+    const dir = await mkdtemp(join(tmpdir(), 'bronze-smoke-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const talosconfig = join(dir, 'talosconfig');
+    const info = await p.create({
+      name,
+      controlPlanes: 1,
+      workers: 0,
+      rsaBits: 2048,
+      talosconfig,
+      waitTimeoutMs: 120_000,
+    });
+    const node = info.nodes[0];
+    assert.equal(node?.state, 'running');
+    const { context } = currentContext(await loadClientConfig(talosconfig));
+    const endpoint = context.endpoints[0] ?? '';
+    assert.match(endpoint, /^127\.0\.0\.1:\d+$/);
+    assert.ok(await portOpen('127.0.0.1', Number(endpoint.split(':')[1]), 2000), 'the published API port accepts');
+    const pem = (v: string | undefined) => Buffer.from(v ?? '', 'base64').toString('utf8');
+    const tls = { ca: pem(context.ca), cert: pem(context.crt), key: pem(context.key) };
+    assert.equal(typeof (await callVersion(node.address, tls, { timeoutMs: 5000 })), 'string');
+
+    await engine.stopContainer(node.name, { timeoutS: 10 });
+    assert.equal((await p.show(name)).nodes[0]?.state, 'stopped');
+    await engine.startContainer(node.name);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const ok = await callVersion(node.address, tls, { timeoutMs: 2000 }).then(
+        () => true,
+        () => false,
+      );
+      if (ok) break;
+      assert.ok(Date.now() < deadline, 'the restarted node answers again with the same certificates');
+      await sleep(500);
+    }
+    const result = await p.destroy(name);
+    assert.deepEqual(result.leftovers, []);
+    assert.deepEqual(await leftoversOf(name, engine), []);
+  },
+);
