@@ -57,7 +57,7 @@ export class NodeEtcd {
   readonly #options: NodeEtcdOptions;
   readonly #pki: EtcdPki;
   readonly #tls: EtcdClientTls;
-  readonly #local: EtcdClient;
+  #local: EtcdClient;
   readonly #logger: Logger;
   #launch: EtcdLaunch | undefined;
   #version: string | undefined;
@@ -213,12 +213,19 @@ export class NodeEtcd {
   async #prepare(signal: AbortSignal): Promise<void> {
     await mkdir(this.paths.dataDir, { recursive: true, mode: 0o700 });
     await writeEtcdPki(this.paths.pkiDir, this.#pki, signal);
-    if (await hasEtcdData(this.paths.dataDir)) {
-      this.#launch = RestartFromData;
-      return;
-    }
-    if (this.#launch !== undefined) return;
-    await untilAborted(this.#decided.promise, signal);
+    if (await hasEtcdData(this.paths.dataDir)) this.#launch = RestartFromData;
+    else if (this.#launch === undefined) await untilAborted(this.#decided.promise, signal);
+    this.#reopenLocal();
+  }
+
+  /**
+   * A fresh local client right before etcd starts: the old channel may have failed to connect for a
+   * long while (etcd not running), and grpc-js would wait out its reconnect backoff (up to 2 min).
+   */
+  #reopenLocal(): void {
+    const old = this.#local;
+    this.#local = openEtcdClient(clientUrlOf(this.address), { tls: this.#tls });
+    old.close();
   }
 
   async #start(launch: EtcdLaunch, signal: AbortSignal): Promise<void> {
@@ -231,7 +238,7 @@ export class NodeEtcd {
 
   async #running(signal: AbortSignal): Promise<boolean> {
     try {
-      await this.#local.status({ signal: AbortSignal.any([signal, AbortSignal.timeout(5000)]) });
+      await this.#local.status({ signal: AbortSignal.any([signal, AbortSignal.timeout(3000)]) });
       return true;
     } catch {
       return false;
