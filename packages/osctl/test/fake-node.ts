@@ -100,14 +100,20 @@ export interface Run {
 export async function osctl(
   node: FakeNode,
   args: string[],
-  options: { signal?: AbortSignal; now?: Date; write?: (bytes: Uint8Array) => void } = {},
+  options: {
+    signal?: AbortSignal;
+    now?: Date;
+    write?: (bytes: Uint8Array) => void;
+    /** Extra environment variables (EDITOR for edit). */
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const io: NodeIo = {
     out: (s) => (stdout += s),
     err: (s) => (stderr += s),
-    env: { HOME: node.dir },
+    env: { ...options.env, HOME: node.dir },
     cwd: node.dir,
     now: () => options.now ?? new Date('2026-01-01T00:10:00Z'),
     ...(options.signal ? { signal: options.signal } : {}),

@@ -5,9 +5,11 @@ import {
   applyPatches,
   durationFromMs,
   machineApi,
+  nodesMetadata,
   openInsecureNodeClient,
   parseEndpoint,
   replyMessages,
+  type CallOptions,
   type NodeClient,
   type NodeResult,
 } from '@bronze/machinery';
@@ -17,7 +19,7 @@ import { failIfAny, printNodeError } from '../output/node-errors.ts';
 import { parseGoDuration } from '../output/units.ts';
 import { interruptSignal, targetFlags, withNodeClient } from './node-command.ts';
 
-const modes = {
+export const modes = {
   auto: machineApi.ApplyConfigurationRequest_Mode.AUTO,
   'no-reboot': machineApi.ApplyConfigurationRequest_Mode.NO_REBOOT,
   reboot: machineApi.ApplyConfigurationRequest_Mode.REBOOT,
@@ -32,12 +34,13 @@ interface ApplyOptions {
   mode: keyof typeof modes;
   dryRun?: boolean;
   timeout: string;
+  untilHealthy?: boolean;
 }
 
 type ApplyReply = NodeResult<machineApi.ApplyConfiguration>;
 type ApplyRequest = Parameters<NodeClient['machine']['applyConfiguration']>[0];
 
-function printReplies(io: Io, results: readonly ApplyReply[]): number {
+export function printReplies(io: Io, results: readonly ApplyReply[]): number {
   let failed = 0;
   for (const r of results) {
     if (!r.ok) {
@@ -66,12 +69,31 @@ async function readConfig(io: Io, opts: ApplyOptions, signal: AbortSignal): Prom
   return Buffer.from(patched);
 }
 
-async function applyOn(client: NodeClient, request: ApplyRequest, signal: AbortSignal): Promise<ApplyReply[]> {
-  return replyMessages(await client.each((o) => client.machine.applyConfiguration(request, o), { signal }));
+/** Metadata `bronze-until-healthy: true`: the health-gated try (docs/NODE.md); the proto stays Talos's. */
+export const UntilHealthyKey = 'bronze-until-healthy';
+
+/** Call options with the until-healthy flag added when asked. */
+export function withUntilHealthy(o: CallOptions, untilHealthy: boolean): CallOptions {
+  if (!untilHealthy) return o;
+  const metadata = o.metadata?.clone() ?? nodesMetadata([]);
+  metadata.set(UntilHealthyKey, 'true');
+  return { ...o, metadata };
+}
+
+async function applyOn(
+  client: NodeClient,
+  request: ApplyRequest,
+  options: { signal: AbortSignal; untilHealthy: boolean },
+): Promise<ApplyReply[]> {
+  return replyMessages(
+    await client.each((o) => client.machine.applyConfiguration(request, withUntilHealthy(o, options.untilHealthy)), {
+      signal: options.signal,
+    }),
+  );
 }
 
 /** Maintenance mode: no CA yet, so each node is dialled directly with TLS and no client certificate. */
-async function applyInsecure(cmd: Command, io: Io, request: ApplyRequest): Promise<void> {
+async function applyInsecure(cmd: Command, io: Io, request: ApplyRequest, untilHealthy: boolean): Promise<void> {
   const nodes = targetFlags(cmd).nodes ?? [];
   if (nodes.length === 0) throw new UsageError('--insecure needs the nodes to configure: pass -n ADDRESS');
   const { signal, release } = interruptSignal(io);
@@ -81,7 +103,7 @@ async function applyInsecure(cmd: Command, io: Io, request: ApplyRequest): Promi
         try {
           const client = await openInsecureNodeClient(parseEndpoint(node), { signal });
           try {
-            return (await applyOn(client, request, signal)).map((r) => ({ ...r, node }));
+            return (await applyOn(client, request, { signal, untilHealthy })).map((r) => ({ ...r, node }));
           } finally {
             client.close();
           }
@@ -113,18 +135,25 @@ export function applyConfigCommand(io: Io): Command {
     .addOption(new Option('-m, --mode <mode>', 'how to apply').choices(Object.keys(modes)).default('auto'))
     .option('--dry-run', 'check the config and show what would change, without applying')
     .option('--timeout <d>', 'with --mode try, roll back after this long', '1m')
+    .option(
+      '--until-healthy',
+      'with --mode try, also roll back as soon as the node is unhealthy (MachineStatus not ready or a service unhealthy) within --timeout',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  osctl apply-config --insecure -n 10.5.0.2 -f controlplane.yaml   # a node in maintenance mode\n' +
         '  osctl apply-config -n 10.5.0.2 -f controlplane.yaml -p @hostname.yaml --dry-run\n' +
-        '  osctl apply-config -n 10.5.0.2 -f controlplane.yaml --mode try --timeout 2m\n',
+        '  osctl apply-config -n 10.5.0.2 -f controlplane.yaml --mode try --timeout 2m\n' +
+        '  osctl apply-config -n 10.5.0.2 -f controlplane.yaml --mode try --timeout 5m --until-healthy\n',
     )
     .helpGroup(Group.Node)
     .action(async (opts: ApplyOptions, cmd: Command) => {
       const timeout = parseGoDuration(opts.timeout);
       if (timeout === undefined)
         throw new UsageError(`--timeout ${JSON.stringify(opts.timeout)}: give a duration such as 1m`);
+      const untilHealthy = opts.untilHealthy === true;
+      if (untilHealthy && opts.mode !== 'try') throw new UsageError('--until-healthy needs --mode try');
       const { signal, release } = interruptSignal(io);
       let data: Uint8Array;
       try {
@@ -139,11 +168,14 @@ export function applyConfigCommand(io: Io): Command {
         ...(opts.mode === 'try' ? { tryModeTimeout: durationFromMs(timeout) } : {}),
       };
       if (opts.insecure === true) {
-        await applyInsecure(cmd, io, request);
+        await applyInsecure(cmd, io, request, untilHealthy);
         return;
       }
       await withNodeClient(cmd, io, async (client, sig) => {
-        failIfAny(printReplies(io, await applyOn(client, request, sig)), client.targets.length);
+        failIfAny(
+          printReplies(io, await applyOn(client, request, { signal: sig, untilHealthy })),
+          client.targets.length,
+        );
       });
     });
 }

@@ -18,8 +18,6 @@ const planned: Planned[] = [
   { name: 'kubeconfig', summary: 'download an admin kubeconfig from a node', group: Group.Node },
   { name: 'containers', aliases: ['c'], summary: 'list containers', group: Group.Node },
   { name: 'etcd', summary: 'manage the etcd cluster', group: Group.Node },
-  { name: 'edit', summary: 'edit a resource of a node in $EDITOR', group: Group.Node },
-  { name: 'patch', summary: 'patch the machine config of a node', group: Group.Node },
   { name: 'upgrade', summary: 'upgrade the OS of a node', group: Group.Node },
   { name: 'machineconfig', aliases: ['mc'], summary: 'patch and diff machine configs offline', group: Group.Config },
 ];
