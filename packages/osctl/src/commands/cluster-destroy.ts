@@ -8,7 +8,11 @@ export function clusterDestroyCommand(io: Io): Command {
     .description(
       'Stop every node of local cluster NAME and remove its state directory and its talosconfig context. Each recorded machined gets SIGTERM (only if that pid is still our machined) and whatever of the node remains gets SIGKILL after the timeout. A half-created cluster is destroyed the same way.',
     )
-    .option('--provisioner <name>', 'process or docker (qemu comes later; docker finds its engine as create does)', 'process')
+    .option(
+      '--provisioner <name>',
+      'process or docker (qemu comes later; docker finds its engine as create does)',
+      'process',
+    )
     .option('--name <name>', 'cluster name', DefaultClusterName)
     .option('--state <dir>', 'directory of local clusters (default ~/.bronze/clusters)')
     .action(async (opts: ClusterFlags) => {

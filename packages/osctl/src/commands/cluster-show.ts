@@ -9,7 +9,11 @@ export function clusterShowCommand(io: Io): Command {
     .description(
       'Print the nodes of local cluster NAME (name, role, address, pid, whether its machined runs), its endpoints, its talosconfig context and where its state and logs are.',
     )
-    .option('--provisioner <name>', 'process or docker (qemu comes later; docker finds its engine as create does)', 'process')
+    .option(
+      '--provisioner <name>',
+      'process or docker (qemu comes later; docker finds its engine as create does)',
+      'process',
+    )
     .option('--name <name>', 'cluster name', DefaultClusterName)
     .option('--state <dir>', 'directory of local clusters (default ~/.bronze/clusters)')
     .action(async (opts: ClusterFlags) => {
