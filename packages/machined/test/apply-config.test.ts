@@ -128,6 +128,31 @@ test('only one apply runs at a time', async (t) => {
   }
 });
 
+test('an until-healthy try rolls back as soon as the node is unhealthy', async (t) => {
+  // A worker without a control plane never gets its API certificates: MachineStatus stays not ready.
+  const { node, config } = await workerNode(t);
+  const tried = await withHostname(config, 'gated-host');
+  const metadata = new Metadata();
+  metadata.set('bronze-until-healthy', 'true');
+  const started = Date.now();
+  const reply = await node.machine.applyConfiguration(
+    { data: encode(tried), mode: Mode.TRY, tryModeTimeout: { seconds: 60n, nanos: 0 } },
+    { deadline: soon(), metadata },
+  );
+  assert.match(reply.messages[0]?.modeDetails ?? '', /as soon as the node is unhealthy/);
+  await waitFor(
+    async () => {
+      assert.equal((await active(node)).text, config);
+    },
+    { what: 'the health-gated rollback', timeoutMs: 10_000, output: node.output },
+  );
+  assert.ok(Date.now() - started < 10_000);
+  assert.match(
+    node.output(),
+    /rolling back the config applied in try mode: the node is unhealthy: MachineStatus is not ready/,
+  );
+});
+
 test('until-healthy is refused outside try mode', async (t) => {
   const { node, config } = await workerNode(t);
   const metadata = new Metadata();
