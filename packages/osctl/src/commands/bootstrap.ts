@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { UsageError, type Io } from '../io.ts';
 import { Group } from '../groups.ts';
 import { singleNode, withNodeClient } from './node-command.ts';
-import { eachEtcdReply } from './etcd-run.ts';
+import { etcdCall } from './etcd-run.ts';
 
 async function* chunks(path: string): AsyncIterable<{ bytes: Uint8Array }> {
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
@@ -30,11 +30,11 @@ export function bootstrapCommand(io: Io): Command {
       await withNodeClient(cmd, io, async (client, signal) => {
         singleNode(client.targets, 'bootstrap');
         if (file !== undefined) {
-          await eachEtcdReply(client, io, (o) => client.machine.etcdRecover(chunks(file), o), signal);
+          await etcdCall(client, io, { call: (o) => client.machine.etcdRecover(chunks(file), o), signal });
           io.err(`uploaded ${file}`);
         }
         const request = { recoverEtcd: file !== undefined, recoverSkipHashCheck: opts.recoverSkipHashCheck === true };
-        await eachEtcdReply(client, io, (o) => client.machine.bootstrap(request, o), signal);
+        await etcdCall(client, io, { call: (o) => client.machine.bootstrap(request, o), signal });
       });
     });
 }

@@ -3,7 +3,7 @@ import type { machineApi } from '@bronze/machinery';
 import type { Io } from '../io.ts';
 import { formatTable } from '../output/table.ts';
 import { withNodeClient } from './node-command.ts';
-import { eachEtcdReply, memberIdText } from './etcd-run.ts';
+import { etcdCall, memberIdText } from './etcd-run.ts';
 
 const AlarmNames = ['NONE', 'NOSPACE', 'CORRUPT'];
 
@@ -18,8 +18,13 @@ export function etcdAlarmCommand(io: Io): Command {
     .summary('list the active etcd alarms')
     .action(async (_opts: unknown, cmd: Command) => {
       await withNodeClient(cmd, io, async (client, signal) => {
-        const replies = await eachEtcdReply(client, io, (o) => client.machine.etcdAlarmList({}, o), signal);
-        io.out(formatTable(['NODE', 'MEMBER', 'ALARM'], alarmRows(replies)));
+        await etcdCall(client, io, {
+          call: (o) => client.machine.etcdAlarmList({}, o),
+          signal,
+          print: (replies) => {
+            io.out(formatTable(['NODE', 'MEMBER', 'ALARM'], alarmRows(replies)));
+          },
+        });
       });
     });
   const disarm = new Command('disarm')
@@ -29,8 +34,13 @@ export function etcdAlarmCommand(io: Io): Command {
     )
     .action(async (_opts: unknown, cmd: Command) => {
       await withNodeClient(cmd, io, async (client, signal) => {
-        const replies = await eachEtcdReply(client, io, (o) => client.machine.etcdAlarmDisarm({}, o), signal);
-        io.out(formatTable(['NODE', 'MEMBER', 'ALARM'], alarmRows(replies)));
+        await etcdCall(client, io, {
+          call: (o) => client.machine.etcdAlarmDisarm({}, o),
+          signal,
+          print: (replies) => {
+            io.out(formatTable(['NODE', 'MEMBER', 'ALARM'], alarmRows(replies)));
+          },
+        });
       });
     });
   return new Command('alarm')

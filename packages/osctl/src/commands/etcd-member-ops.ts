@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { UsageError, type Io } from '../io.ts';
 import { withNodeClient } from './node-command.ts';
-import { eachEtcdReply } from './etcd-run.ts';
+import { etcdCall } from './etcd-run.ts';
 
 export function etcdLeaveCommand(io: Io): Command {
   return new Command('leave')
@@ -13,8 +13,13 @@ export function etcdLeaveCommand(io: Io): Command {
     )
     .action(async (_opts: unknown, cmd: Command) => {
       await withNodeClient(cmd, io, async (client, signal) => {
-        const replies = await eachEtcdReply(client, io, (o) => client.machine.etcdLeaveCluster({}, o), signal);
-        for (const { node } of replies) io.out(`${node}: left the etcd cluster`);
+        await etcdCall(client, io, {
+          call: (o) => client.machine.etcdLeaveCluster({}, o),
+          signal,
+          print: (replies) => {
+            for (const { node } of replies) io.out(`${node}: left the etcd cluster`);
+          },
+        });
       });
     });
 }
@@ -31,7 +36,7 @@ export function etcdRemoveMemberCommand(io: Io): Command {
         throw new UsageError(`member id ${id} is not hex; copy it from osctl etcd members`);
       const memberId = BigInt(`0x${id}`);
       await withNodeClient(cmd, io, async (client, signal) => {
-        await eachEtcdReply(client, io, (o) => client.machine.etcdRemoveMemberByID({ memberId }, o), signal);
+        await etcdCall(client, io, { call: (o) => client.machine.etcdRemoveMemberByID({ memberId }, o), signal });
         io.out(`removed member ${id.toLowerCase()}`);
       });
     });
@@ -43,10 +48,15 @@ export function etcdForfeitLeadershipCommand(io: Io): Command {
     .description('When the target node leads etcd, hand leadership to another voting member (before maintenance).')
     .action(async (_opts: unknown, cmd: Command) => {
       await withNodeClient(cmd, io, async (client, signal) => {
-        const replies = await eachEtcdReply(client, io, (o) => client.machine.etcdForfeitLeadership({}, o), signal);
-        for (const { node, value } of replies) {
-          io.out(value.member === '' ? `${node}: not the leader, nothing to do` : `${node}: leadership moved away`);
-        }
+        await etcdCall(client, io, {
+          call: (o) => client.machine.etcdForfeitLeadership({}, o),
+          signal,
+          print: (replies) => {
+            for (const { node, value } of replies) {
+              io.out(value.member === '' ? `${node}: not the leader, nothing to do` : `${node}: leadership moved away`);
+            }
+          },
+        });
       });
     });
 }
@@ -59,8 +69,13 @@ export function etcdDefragCommand(io: Io): Command {
     )
     .action(async (_opts: unknown, cmd: Command) => {
       await withNodeClient(cmd, io, async (client, signal) => {
-        const replies = await eachEtcdReply(client, io, (o) => client.machine.etcdDefragment({}, o), signal);
-        for (const { node } of replies) io.out(`${node}: defragmented`);
+        await etcdCall(client, io, {
+          call: (o) => client.machine.etcdDefragment({}, o),
+          signal,
+          print: (replies) => {
+            for (const { node } of replies) io.out(`${node}: defragmented`);
+          },
+        });
       });
     });
 }

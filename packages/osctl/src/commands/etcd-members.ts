@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { Io } from '../io.ts';
 import { formatTable } from '../output/table.ts';
 import { withNodeClient } from './node-command.ts';
-import { eachEtcdReply, memberIdText } from './etcd-run.ts';
+import { etcdCall, memberIdText } from './etcd-run.ts';
 
 export function etcdMembersCommand(io: Io): Command {
   return new Command('members')
@@ -10,18 +10,23 @@ export function etcdMembersCommand(io: Io): Command {
     .description("List the etcd cluster's members as each target control-plane node sees them.")
     .action(async (_opts: unknown, cmd: Command) => {
       await withNodeClient(cmd, io, async (client, signal) => {
-        const replies = await eachEtcdReply(client, io, (o) => client.machine.etcdMemberList({}, o), signal);
-        const rows = replies.flatMap(({ node, value }) =>
-          value.members.map((m) => [
-            node,
-            memberIdText(m.id),
-            m.hostname,
-            m.peerUrls.join(','),
-            m.clientUrls.join(','),
-            String(m.isLearner),
-          ]),
-        );
-        io.out(formatTable(['NODE', 'ID', 'HOSTNAME', 'PEER URLS', 'CLIENT URLS', 'LEARNER'], rows));
+        await etcdCall(client, io, {
+          call: (o) => client.machine.etcdMemberList({}, o),
+          signal,
+          print: (replies) => {
+            const rows = replies.flatMap(({ node, value }) =>
+              value.members.map((m) => [
+                node,
+                memberIdText(m.id),
+                m.hostname,
+                m.peerUrls.join(','),
+                m.clientUrls.join(','),
+                String(m.isLearner),
+              ]),
+            );
+            io.out(formatTable(['NODE', 'ID', 'HOSTNAME', 'PEER URLS', 'CLIENT URLS', 'LEARNER'], rows));
+          },
+        });
       });
     });
 }

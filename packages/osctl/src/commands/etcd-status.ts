@@ -3,7 +3,7 @@ import type { Io } from '../io.ts';
 import { formatTable } from '../output/table.ts';
 import { humanBytes } from '../output/units.ts';
 import { withNodeClient } from './node-command.ts';
-import { eachEtcdReply, memberIdText } from './etcd-run.ts';
+import { etcdCall, memberIdText } from './etcd-run.ts';
 
 export function etcdStatusCommand(io: Io): Command {
   return new Command('status')
@@ -11,41 +11,46 @@ export function etcdStatusCommand(io: Io): Command {
     .description('Show the status of the etcd member on every target control-plane node.')
     .action(async (_opts: unknown, cmd: Command) => {
       await withNodeClient(cmd, io, async (client, signal) => {
-        const replies = await eachEtcdReply(client, io, (o) => client.machine.etcdStatus({}, o), signal);
-        const rows = replies.map(({ node, value }) => {
-          const s = value.memberStatus;
-          if (s === undefined) return [node, '', '', '', '', '', '', '', '', ''];
-          const inUse = s.dbSize > 0n ? Number((s.dbSizeInUse * 100n) / s.dbSize) : 0;
-          return [
-            node,
-            memberIdText(s.memberId),
-            humanBytes(s.dbSize),
-            `${humanBytes(s.dbSizeInUse)} (${String(inUse)}%)`,
-            memberIdText(s.leader),
-            String(s.raftIndex),
-            String(s.raftTerm),
-            String(s.raftAppliedIndex),
-            String(s.isLearner),
-            s.errors.join(', '),
-          ];
+        await etcdCall(client, io, {
+          call: (o) => client.machine.etcdStatus({}, o),
+          signal,
+          print: (replies) => {
+            const rows = replies.map(({ node, value }) => {
+              const s = value.memberStatus;
+              if (s === undefined) return [node, '', '', '', '', '', '', '', '', ''];
+              const inUse = s.dbSize > 0n ? Number((s.dbSizeInUse * 100n) / s.dbSize) : 0;
+              return [
+                node,
+                memberIdText(s.memberId),
+                humanBytes(s.dbSize),
+                `${humanBytes(s.dbSizeInUse)} (${String(inUse)}%)`,
+                memberIdText(s.leader),
+                String(s.raftIndex),
+                String(s.raftTerm),
+                String(s.raftAppliedIndex),
+                String(s.isLearner),
+                s.errors.join(', '),
+              ];
+            });
+            io.out(
+              formatTable(
+                [
+                  'NODE',
+                  'MEMBER',
+                  'DB SIZE',
+                  'IN USE',
+                  'LEADER',
+                  'RAFT INDEX',
+                  'RAFT TERM',
+                  'RAFT APPLIED INDEX',
+                  'LEARNER',
+                  'ERRORS',
+                ],
+                rows,
+              ),
+            );
+          },
         });
-        io.out(
-          formatTable(
-            [
-              'NODE',
-              'MEMBER',
-              'DB SIZE',
-              'IN USE',
-              'LEADER',
-              'RAFT INDEX',
-              'RAFT TERM',
-              'RAFT APPLIED INDEX',
-              'LEARNER',
-              'ERRORS',
-            ],
-            rows,
-          ),
-        );
       });
     });
 }
