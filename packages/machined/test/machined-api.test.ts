@@ -79,6 +79,8 @@ test('a control plane lists services, serves logs and events, and answers COSI r
 
   await expectApiError(collect(node.machine.logs({ id: 'no-such-service', tailLines: -1 }, deadline)), 'not-found');
 
+  // As on Talos, a control plane is ready only once etcd runs: until Bootstrap it waits (Preparing).
+  await node.machine.bootstrap({}, { deadline: soon(20_000) });
   const status = await waitFor(
     async () => {
       const res = await node.state.get(
