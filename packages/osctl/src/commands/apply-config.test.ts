@@ -91,3 +91,24 @@ test('apply-config --insecure reaches a maintenance-mode node without a client c
   assert.equal(dead.code, 1);
   assert.match(dead.stderr, /^127\.0\.0\.1:1: nothing is listening on 127\.0\.0\.1:1/);
 });
+
+test('apply-config --until-healthy sends bronze-until-healthy with mode try, and needs try', async (t) => {
+  const seen: string[][] = [];
+  const node = await startFakeNode(t, {
+    machine: {
+      applyConfiguration: (_req, ctx) => {
+        seen.push(ctx.metadata.get('bronze-until-healthy').map(String));
+        return { messages: [{ modeDetails: 'Applied configuration in try mode' }] };
+      },
+    },
+  });
+  await writeFile(join(node.dir, 'w.yaml'), 'version: v1alpha1\n');
+  const run = await osctl(node, ['apply-config', '-f', 'w.yaml', '-m', 'try', '--until-healthy', '-n', 'w1']);
+  assert.equal(run.code, 0, run.stderr);
+  const plain = await osctl(node, ['apply-config', '-f', 'w.yaml', '-m', 'try', '-n', 'w1']);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.deepEqual(seen, [['true'], []]);
+  const wrong = await osctl(node, ['apply-config', '-f', 'w.yaml', '--until-healthy', '-n', 'w1']);
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stderr, /--until-healthy needs --mode try/);
+});
