@@ -188,3 +188,20 @@ test('a damaged config.yaml boots with config.yaml.prev, loudly; stale temp file
   assert.equal((await active(node)).text, config);
   assert.match(node.output(), /removed a config temp file/);
 });
+
+test('a dry run in maintenance mode shows the whole config and leaves the node in maintenance', async (t) => {
+  const node = await startNode(t);
+  const { worker } = await clusterConfigs('127.0.0.1');
+  const reply = await node.machine.applyConfiguration(
+    { data: encode(worker), mode: Mode.AUTO, dryRun: true },
+    { deadline: soon() },
+  );
+  assert.match(reply.messages[0]?.modeDetails ?? '', /would leave maintenance mode/);
+  assert.match(reply.messages[0]?.modeDetails ?? '', /^\+machine:$/m);
+  await assert.rejects(readFile(join(node.dir, 'system/state/config.yaml'), 'utf8'), /ENOENT/);
+  const status = await node.state.get(
+    { namespace: 'runtime', type: 'MachineStatuses.runtime.talos.dev', id: 'machine' },
+    { deadline: soon() },
+  );
+  assert.match(status.resource?.spec?.yamlSpec ?? '', /stage: maintenance/);
+});
