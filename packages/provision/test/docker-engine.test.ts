@@ -2,13 +2,14 @@
 // networks, volumes, an image built locally, and a container's whole life.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { suite, test } from 'node:test';
+import { after, suite, test } from 'node:test';
 import { isEngineError } from '../src/docker/engine-error.ts';
 import { engineClient, type EngineClient } from '../src/docker/engine-client.ts';
 import { clampUlimits, NodeUlimits, readHardLimits } from '../src/docker/ulimits.ts';
-import { buildTestImage, engineSkip, testEngine, uniqueName } from './docker-fixture.ts';
+import { buildTestImage, engineSkip, stopTestEngine, testEngine, uniqueName } from './docker-fixture.ts';
 
 const skip = await engineSkip();
+after(stopTestEngine);
 
 async function logsUntil(engine: EngineClient, id: string, re: RegExp): Promise<{ stdout: string; stderr: string }> {
   const deadline = Date.now() + 15_000;
@@ -31,8 +32,8 @@ void test('an engine that is not there: the error names the call, the socket and
 });
 
 void suite('docker engine client (real engine)', { skip }, () => {
-  void test('unknown objects: 404 with the call and the engine message', async (t) => {
-    const engine = await testEngine(t);
+  void test('unknown objects: 404 with the call and the engine message', async () => {
+    const engine = await testEngine();
     await assert.rejects(
       engine.inspectContainer('bronze-no-such-container'),
       (e) =>
@@ -46,7 +47,7 @@ void suite('docker engine client (real engine)', { skip }, () => {
   });
 
   void test('networks and volumes: create, find by label, inspect, remove', async (t) => {
-    const engine = await testEngine(t);
+    const engine = await testEngine();
     const name = uniqueName('bronze-net');
     const labels = { 'bronze.test': name };
     const id = await engine.createNetwork({ name, subnet: '10.213.7.0/24', labels });
@@ -73,7 +74,7 @@ void suite('docker engine client (real engine)', { skip }, () => {
   });
 
   void test('a node-shaped container: load, create, start, logs, stop, kill, remove', async (t) => {
-    const engine = await testEngine(t);
+    const engine = await testEngine();
     const name = uniqueName('bronze-ctr');
     const image = await buildTestImage(t, name);
     const loaded = await engine.loadImage(image.tar);

@@ -26,18 +26,34 @@ export async function engineSkip(): Promise<string | false> {
   return false;
 }
 
-/** A client for the engine; starts Podman's service on a private socket when none answers. */
-export async function testEngine(t: TestContext): Promise<EngineClient> {
-  const socket = resolveDockerHost();
-  const client = engineClient(socket);
-  if ((await client.ping().catch(() => '')) === 'OK') return client;
+let shared: Promise<{ client: EngineClient; stop: () => Promise<void> }> | undefined;
+
+/**
+ * A client for the engine; starts Podman's service on a private socket when none answers, once per
+ * test file. Each file stops it with `after(stopTestEngine)` at top level, which runs after every
+ * test's own cleanup (a per-test hook would stop the engine before the test's objects are removed).
+ */
+export async function testEngine(): Promise<EngineClient> {
+  shared ??= startEngine();
+  return (await shared).client;
+}
+
+export async function stopTestEngine(): Promise<void> {
+  if (shared !== undefined) await (await shared).stop();
+}
+
+async function startEngine(): Promise<{ client: EngineClient; stop: () => Promise<void> }> {
+  const client = engineClient(resolveDockerHost());
+  if ((await client.ping().catch(() => '')) === 'OK') return { client, stop: () => Promise.resolve() };
   const dir = await mkdtemp(join(tmpdir(), 'bronze-podman-'));
   const service = await ensurePodmanService({ socketPath: join(dir, 'podman.sock') });
-  t.after(async () => {
-    await stopPodmanService(service);
-    await rm(dir, { recursive: true, force: true });
-  });
-  return engineClient(service.socketPath);
+  return {
+    client: engineClient(service.socketPath),
+    stop: async () => {
+      await stopPodmanService(service);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 const program = `
@@ -77,6 +93,9 @@ export async function buildTestImage(t: TestContext, tag: string): Promise<TestI
   const root = join(dir, 'rootfs');
   for (const d of ['var', 'run', 'system', 'tmp', 'proc', 'sys', 'dev', 'etc'])
     await mkdir(join(root, d), { recursive: true });
+  // The tag in the layer makes each image's id unique: removing one (forced) never touches another
+  // test file's image or the containers made from it.
+  await writeFile(join(root, 'etc', 'bronze-test-tag'), `${tag}\n`);
   await writeFile(join(dir, 'init.c'), program);
   await run('gcc', ['-static', '-Os', '-o', join(root, 'init'), join(dir, 'init.c')]);
   const archive = join(dir, 'archive');

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, suite, type TestContext } from 'node:test';
+import { after, test, suite, type TestContext } from 'node:test';
 import { isProvisionError, type Provisioner } from '../src/index.ts';
 import { currentContext, loadClientConfig } from '@bronze/machinery';
 import { callVersion } from '../src/wait-api.ts';
@@ -18,15 +18,16 @@ import { DefaultNodeImage, dockerProvisioner } from '../src/docker/docker-provis
 import { engineClient, type EngineClient } from '../src/docker/engine-client.ts';
 import { resolveDockerHost } from '../src/docker/docker-host.ts';
 import { clusterLabels, nodeLabels } from '../src/docker/labels.ts';
-import { buildTestImage, engineSkip, testEngine, uniqueName } from './docker-fixture.ts';
+import { buildTestImage, engineSkip, stopTestEngine, testEngine, uniqueName } from './docker-fixture.ts';
 
 const skip = await engineSkip();
+after(stopTestEngine);
 
 async function setup(
   t: TestContext,
   image?: string,
 ): Promise<{ p: Provisioner; engine: EngineClient; root: string; image: string }> {
-  const engine = await testEngine(t);
+  const engine = await testEngine();
   const root = await mkdtemp(join(tmpdir(), 'bronze-docker-'));
   t.after(() => rm(root, { recursive: true, force: true }));
   let ref = image;
