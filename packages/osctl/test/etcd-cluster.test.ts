@@ -77,4 +77,23 @@ test('osctl bootstrap forms a three-member etcd', { skip: missing || noEtcd, tim
   const status = await osctl(['etcd', 'status', '-n', `${cp1},${cp2},${cp3}`]);
   assert.equal(status.code, 0, status.stderr);
   assert.equal(status.stdout.trim().split('\n').length, 4);
+
+  // cp3 leaves (its data wiped), then starts a cluster of its own from the snapshot, uploaded
+  // through apid: the recover path end to end.
+  const left = await osctl(['etcd', 'leave', '-n', cp3]);
+  assert.equal(left.code, 0, left.stderr);
+  const two = await osctl(['etcd', 'members', '-n', cp1]);
+  assert.equal(two.stdout.trim().split('\n').length, 3, two.stdout);
+  const recovered = await osctl(['bootstrap', '--recover-from', file, '-n', cp3]);
+  assert.equal(recovered.code, 0, recovered.stderr);
+  let alone: string;
+  const until = Date.now() + 15_000;
+  for (;;) {
+    const run = await osctl(['etcd', 'members', '-n', cp3]);
+    alone = run.stdout + run.stderr;
+    if ((run.code === 0 && run.stdout.trim().split('\n').length === 2) || Date.now() > until) break;
+    await sleep(300);
+  }
+  assert.match(alone, new RegExp(`https://${cp3}:2380`));
+  assert.equal(alone.trim().split('\n').length, 2, alone);
 });
