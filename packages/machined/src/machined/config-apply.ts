@@ -178,6 +178,8 @@ export function refuseNotLive(current: ConfigBundle, next: ConfigBundle): void {
 }
 
 function valueAt(config: ConfigBundle, path: readonly string[]): unknown {
+  // init and join are the old names of controlplane and worker: not a change.
+  if (path.join('.') === 'machine.type') return config.machineType();
   let value: unknown = config.v1alpha1();
   for (const key of path) {
     if (typeof value !== 'object' || value === null) return undefined;
