@@ -14,10 +14,8 @@ interface Planned {
  * Each entry moves to a file of its own under commands/ when it is implemented.
  */
 const planned: Planned[] = [
-  { name: 'bootstrap', summary: 'bootstrap etcd on one control-plane node', group: Group.Node },
   { name: 'kubeconfig', summary: 'download an admin kubeconfig from a node', group: Group.Node },
   { name: 'containers', aliases: ['c'], summary: 'list containers', group: Group.Node },
-  { name: 'etcd', summary: 'manage the etcd cluster', group: Group.Node },
   { name: 'upgrade', summary: 'upgrade the OS of a node', group: Group.Node },
   { name: 'machineconfig', aliases: ['mc'], summary: 'patch and diff machine configs offline', group: Group.Config },
 ];
