@@ -4,11 +4,12 @@
 // until Bootstrap aborts it and creates a single-member cluster instead. Until one of them decides
 // the launch, the service waits in its prepare step (Preparing, as Talos shows it).
 import { mkdir } from 'node:fs/promises';
-import { stat } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConfigBundle } from '@bronze/machinery';
-import { configHostname, osPkiOf } from '../controllers/config-facts.ts';
+import { configHostname } from '../controllers/config-facts.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Platform } from '../platform/platform.ts';
+import { etcdPeerHosts, exists, healthOverride, untilAborted } from './node-etcd-support.ts';
 import type { ServiceSpec } from '../services/service.ts';
 import type { Supervisor } from '../services/supervisor.ts';
 import { DefaultEtcdPath } from '../etcd/etcd-binary.ts';
@@ -42,12 +43,6 @@ export interface BootstrapRequest {
   /** Restore the snapshot uploaded through EtcdRecover first. */
   recover: boolean;
   skipHashCheck: boolean;
-}
-
-/** Health settings: Talos's unless BRONZE_ETCD_HEALTH_PERIOD_MS asks for faster checks (tests). */
-function healthOverride(): { initialDelayMs: number; periodMs: number } | undefined {
-  const ms = Number(process.env.BRONZE_ETCD_HEALTH_PERIOD_MS ?? '');
-  return Number.isFinite(ms) && ms > 0 ? { initialDelayMs: ms, periodMs: ms } : undefined;
 }
 
 export class NodeEtcd {
@@ -136,7 +131,7 @@ export class NodeEtcd {
       listenClientAddresses: this.#options.platform.name === 'process' ? [this.address] : [this.address, '127.0.0.1'],
       image: this.#version === undefined ? binary : `${binary} v${this.#version}`,
       extraArgs: etcdExtraArgs(this.#options.config.v1alpha1()?.cluster),
-      endpoints: [...new Set([...this.#otherHosts(), this.address])],
+      endpoints: [...new Set([...etcdPeerHosts(this.#options.config, this.address), this.address])],
     };
   }
 
@@ -254,18 +249,9 @@ export class NodeEtcd {
     };
   }
 
-  /**
-   * Where the other members are: the control-plane endpoint's host (on the process platform the
-   * first control plane), plus BRONZE_ETCD_ENDPOINTS (comma-separated addresses), minus this node.
-   */
+  /** Client URLs of the other members (see etcdPeerHosts). */
   #endpoints(): string[] {
-    return this.#otherHosts().map(clientUrlOf);
-  }
-
-  #otherHosts(): string[] {
-    const host = osPkiOf(this.#options.config)?.controlPlaneHost;
-    const extra = (process.env.BRONZE_ETCD_ENDPOINTS ?? '').split(',').map((s) => s.trim());
-    return [...new Set([host ?? '', ...extra])].filter((h) => h !== '' && h !== this.address);
+    return etcdPeerHosts(this.#options.config, this.address).map(clientUrlOf);
   }
 
   async #runJoin(signal: AbortSignal): Promise<void> {
@@ -302,38 +288,11 @@ export class NodeEtcd {
         } catch (err) {
           if (signal.aborted) return;
           this.#logger.debug('etcd status not available yet', { error: String(err) });
-          await new Promise((r) => setTimeout(r, 1000));
+          await sleep(1000, undefined, { signal });
         }
       }
     } catch {
       // the boot ended
     }
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
-      reject(signal.reason as Error);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-  });
 }
