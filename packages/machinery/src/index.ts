@@ -193,6 +193,12 @@ export type {
 } from './api/service-handlers.ts';
 export { dial, createClient } from './api/service-client.ts';
 export type { CallOptions, ClientMethod, ServiceClient, ClientOf, DialOptions } from './api/service-client.ts';
+export {
+  normalizeFingerprint,
+  pinnedChannelCredentials,
+  FingerprintMismatchError,
+  isFingerprintMismatchError,
+} from './client/cert-pin.ts';
 export { createApiServer, listenApiServer, stopApiServer } from './api/api-server.ts';
 export {
   MutualTlsServerCredentials,

@@ -8,6 +8,7 @@ import { State } from '../api/gen/cosi/state_pb.ts';
 import { mutualTlsChannelCredentials } from '../api/mutual-tls.ts';
 import { createClient, dial, type ClientOf } from '../api/service-client.ts';
 import type { ClientTlsMaterial } from './client-target.ts';
+import { pinnedChannelCredentials } from './cert-pin.ts';
 import { ConnectionError, type EndpointFailure } from './connection-error.ts';
 import { diagnoseEndpoint } from './diagnose.ts';
 import type { Endpoint } from './endpoints.ts';
@@ -20,6 +21,8 @@ export interface ConnectOptions {
    * certificate (the node has no CA yet). Only ApplyConfiguration and reads are possible there.
    */
   insecure?: boolean;
+  /** With insecure: SHA-256 fingerprints of the server certificates to accept (cert-pin.ts). */
+  certFingerprints?: readonly string[];
   /** Index of the endpoint to try first (default: a random one, for round-robin over clients). */
   firstEndpoint?: number;
   /** How long one endpoint may take to connect (default 10 s). */
@@ -102,7 +105,21 @@ export async function connectApi(
     options.signal?.throwIfAborted();
     const endpoint = endpoints[(first + i) % endpoints.length];
     if (endpoint === undefined) continue;
-    const channel = dial(endpoint.address, { credentials });
+    const pins = insecure ? (options.certFingerprints ?? []) : [];
+    let pinned: ChannelCredentials | undefined;
+    if (pins.length > 0) {
+      try {
+        pinned = await pinnedChannelCredentials(endpoint, {
+          fingerprints: pins,
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+        });
+      } catch (err) {
+        options.signal?.throwIfAborted();
+        failures.push({ endpoint: endpoint.address, reason: err instanceof Error ? err.message : String(err) });
+        continue;
+      }
+    }
+    const channel = dial(endpoint.address, { credentials: pinned ?? credentials });
     const readiness = await waitReady(channel, options.connectTimeoutMs ?? 10_000, options.signal);
     if (readiness === 'ready') {
       return {

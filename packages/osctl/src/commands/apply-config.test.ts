@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
+import { connect } from 'node:tls';
 import { join } from 'node:path';
 import { ApiError, durationMs } from '@bronze/machinery';
 import { nodeOf, osctl, startFakeNode } from '../../test/fake-node.ts';
@@ -111,4 +112,43 @@ test('apply-config --until-healthy sends bronze-until-healthy with mode try, and
   const wrong = await osctl(node, ['apply-config', '-f', 'w.yaml', '--until-healthy', '-n', 'w1']);
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /--until-healthy needs --mode try/);
+});
+
+test('apply-config --insecure --cert-fingerprint accepts only the pinned server certificate', async (t) => {
+  let applied = 0;
+  const node = await startFakeNode(
+    t,
+    {
+      machine: {
+        applyConfiguration: () => {
+          applied++;
+          return { messages: [{ modeDetails: 'Applied configuration: leaving maintenance mode' }] };
+        },
+      },
+    },
+    [],
+    { maintenance: true },
+  );
+  const [host, port] = node.address.split(':');
+  const fingerprint = await new Promise<string>((resolve, reject) => {
+    const socket = connect({ host, port: Number(port), rejectUnauthorized: false, ALPNProtocols: ['h2'] });
+    socket.once('secureConnect', () => {
+      resolve(socket.getPeerCertificate().fingerprint256);
+      socket.destroy();
+    });
+    socket.once('error', reject);
+  });
+  await writeFile(join(node.dir, 'cp.yaml'), 'version: v1alpha1\n');
+  const base = ['apply-config', '--insecure', '-f', 'cp.yaml', '-n', node.address];
+  const good = await osctl(node, [...base, '--cert-fingerprint', fingerprint]);
+  assert.equal(good.code, 0, good.stderr);
+  assert.equal(applied, 1);
+  const other = 'ab'.repeat(32);
+  const bad = await osctl(node, [...base, '--cert-fingerprint', other]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /presents a certificate with fingerprint [0-9a-f]{64}, not one of --cert-fingerprint/);
+  assert.equal(applied, 1);
+  assert.equal((await osctl(node, [...base, '--cert-fingerprint', 'xyz'])).code, 2);
+  const secure = await osctl(node, ['apply-config', '-f', 'cp.yaml', '--cert-fingerprint', other, '-n', 'w1']);
+  assert.equal(secure.code, 2);
 });

@@ -6,6 +6,7 @@ import {
   durationFromMs,
   machineApi,
   nodesMetadata,
+  normalizeFingerprint,
   openInsecureNodeClient,
   parseEndpoint,
   replyMessages,
@@ -35,6 +36,7 @@ interface ApplyOptions {
   dryRun?: boolean;
   timeout: string;
   untilHealthy?: boolean;
+  certFingerprint?: string[];
 }
 
 type ApplyReply = NodeResult<machineApi.ApplyConfiguration>;
@@ -93,7 +95,13 @@ async function applyOn(
 }
 
 /** Maintenance mode: no CA yet, so each node is dialled directly with TLS and no client certificate. */
-async function applyInsecure(cmd: Command, io: Io, request: ApplyRequest, untilHealthy: boolean): Promise<void> {
+async function applyInsecure(
+  cmd: Command,
+  io: Io,
+  request: ApplyRequest,
+  options: { untilHealthy: boolean; certFingerprints: string[] },
+): Promise<void> {
+  const { untilHealthy, certFingerprints } = options;
   const nodes = targetFlags(cmd).nodes ?? [];
   if (nodes.length === 0) throw new UsageError('--insecure needs the nodes to configure: pass -n ADDRESS');
   const { signal, release } = interruptSignal(io);
@@ -101,7 +109,7 @@ async function applyInsecure(cmd: Command, io: Io, request: ApplyRequest, untilH
     const results = await Promise.all(
       nodes.map(async (node): Promise<ApplyReply[]> => {
         try {
-          const client = await openInsecureNodeClient(parseEndpoint(node), { signal });
+          const client = await openInsecureNodeClient(parseEndpoint(node), { signal, certFingerprints });
           try {
             return (await applyOn(client, request, { signal, untilHealthy })).map((r) => ({ ...r, node }));
           } finally {
@@ -136,6 +144,11 @@ export function applyConfigCommand(io: Io): Command {
     .option('--dry-run', 'check the config and show what would change, without applying')
     .option('--timeout <d>', 'with --mode try, roll back after this long', '1m')
     .option(
+      '--cert-fingerprint <sha256>',
+      'with --insecure, accept only a server certificate with this SHA-256 fingerprint (hex, colons optional; repeatable)',
+      collect,
+    )
+    .option(
       '--until-healthy',
       'with --mode try, also roll back as soon as the node is unhealthy (MachineStatus not ready or a service unhealthy) within --timeout',
     )
@@ -153,6 +166,9 @@ export function applyConfigCommand(io: Io): Command {
       if (timeout === undefined)
         throw new UsageError(`--timeout ${JSON.stringify(opts.timeout)}: give a duration such as 1m`);
       const untilHealthy = opts.untilHealthy === true;
+      if (opts.certFingerprint !== undefined && opts.insecure !== true) {
+        throw new UsageError('--cert-fingerprint checks a maintenance-mode node: use it with --insecure');
+      }
       if (untilHealthy && opts.mode !== 'try') throw new UsageError('--until-healthy needs --mode try');
       const { signal, release } = interruptSignal(io);
       let data: Uint8Array;
@@ -168,7 +184,7 @@ export function applyConfigCommand(io: Io): Command {
         ...(opts.mode === 'try' ? { tryModeTimeout: durationFromMs(timeout) } : {}),
       };
       if (opts.insecure === true) {
-        await applyInsecure(cmd, io, request, untilHealthy);
+        await applyInsecure(cmd, io, request, { untilHealthy, certFingerprints: fingerprints(opts) });
         return;
       }
       await withNodeClient(cmd, io, async (client, sig) => {
@@ -178,6 +194,15 @@ export function applyConfigCommand(io: Io): Command {
         );
       });
     });
+}
+
+function fingerprints(opts: ApplyOptions): string[] {
+  return (opts.certFingerprint ?? []).map((f) => {
+    const hex = normalizeFingerprint(f);
+    if (hex === undefined)
+      throw new UsageError(`--cert-fingerprint ${JSON.stringify(f)}: give the SHA-256 of the certificate in hex`);
+    return hex;
+  });
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
