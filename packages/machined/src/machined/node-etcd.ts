@@ -255,10 +255,17 @@ export class NodeEtcd {
   }
 
   async #runJoin(signal: AbortSignal): Promise<void> {
-    this.#logger.info(
-      'etcd has no data on this node: joining the cluster through the other control planes; if no cluster exists yet, run `osctl bootstrap` on exactly one control-plane node',
-      { endpoints: this.#endpoints().join(',') },
-    );
+    const endpoints = this.#endpoints();
+    if (endpoints.length === 0) {
+      this.#logger.warn(
+        `etcd has no data and this node (${this.address}) is the control-plane endpoint: there is no other control plane to join through; run \`osctl bootstrap\` on this node to create the cluster, or set BRONZE_ETCD_ENDPOINTS to a member's address`,
+      );
+    } else {
+      this.#logger.info(
+        'etcd has no data on this node: joining the cluster through the other control planes; if no cluster exists yet, run `osctl bootstrap` on exactly one control-plane node',
+        { endpoints: endpoints.join(',') },
+      );
+    }
     try {
       const r = await join({
         name: this.name,
