@@ -75,6 +75,13 @@ test('the driver module requires the upstream version and pins each local replac
     driverGoMod(src, 'v1.34.10', kubeGoMod),
     'module bronze.local/component-build\n\ngo 1.24.0\n\nrequire k8s.io/kubernetes v1.34.10\n\nreplace (\n\tk8s.io/api => k8s.io/api v0.34.10\n\tk8s.io/client-go => k8s.io/client-go v0.34.10\n\tk8s.io/kubelet => k8s.io/kubelet v0.34.10\n)\n',
   );
+  const extra: GoModuleSource = {
+    kind: 'go-module',
+    module: 'k8s.io/kubernetes',
+    package: 'k8s.io/kubernetes/cmd/kubelet',
+    replaces: ['a.io/b => a.io/b v1.2.4'],
+  };
+  assert.match(driverGoMod(extra, 'v1.34.10', kubeGoMod), /\nreplace \(\n\ta\.io\/b => a\.io\/b v1\.2\.4\n\)\n$/);
   const plain: GoModuleSource = {
     kind: 'go-module',
     module: 'github.com/coredns/coredns',

@@ -54,10 +54,9 @@ export function driverGoMod(src: GoModuleSource, version: string, upstreamGoMod:
   const goLine = /^go\s+(\S+)/m.exec(upstreamGoMod)?.[1] ?? '1.24';
   const lines = ['module bronze.local/component-build', '', `go ${goLine}`, '', `require ${src.module} ${version}`];
   const rv = src.localReplaceVersion;
-  const reps = rv === undefined ? [] : localReplaces(upstreamGoMod);
-  if (rv !== undefined && reps.length > 0) {
-    lines.push('', 'replace (', ...reps.map((m) => `\t${m} => ${m} ${rv}`), ')');
-  }
+  const reps = rv === undefined ? [] : localReplaces(upstreamGoMod).map((m) => `${m} => ${m} ${rv}`);
+  reps.push(...(src.replaces ?? []));
+  if (reps.length > 0) lines.push('', 'replace (', ...reps.map((r) => `\t${r}`), ')');
   return `${lines.join('\n')}\n`;
 }
 

@@ -16,6 +16,11 @@ export interface GoModuleSource {
    * a module fetched from the proxy lacks those directories, so each becomes `=> k8s.io/api <version>`.
    */
   localReplaceVersion?: string;
+  /**
+   * Dependencies the module proxy here does not serve at the version upstream pins, moved to the
+   * nearest version it serves: `module => module version` lines added to the driver go.mod.
+   */
+  replaces?: readonly string[];
   tags?: readonly string[];
   /** `-X` flags the upstream build scripts pass, as `importpath.name=value`. */
   versionFlags?: readonly string[];

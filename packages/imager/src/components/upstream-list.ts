@@ -78,16 +78,21 @@ export const upstreamComponents: readonly UpstreamComponent[] = [
   },
   {
     name: 'flanneld',
-    version: 'v0.28.10',
+    version: 'v0.28.4',
     binary: 'flanneld',
     source: {
       kind: 'go-module',
       module: 'github.com/flannel-io/flannel',
       package: 'github.com/flannel-io/flannel',
-      versionFlags: ['github.com/flannel-io/flannel/pkg/version.Version=v0.28.10'],
+      // The tencentvpc backend's SDK at v1.3.79 is not served here; v1.3.103 is (v0.28.10 pins
+      // vpc v1.3.188, which is not served at all, hence v0.28.4).
+      replaces: [
+        'github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common => github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common v1.3.103',
+      ],
+      versionFlags: ['github.com/flannel-io/flannel/pkg/version.Version=v0.28.4'],
     },
     // Upstream enables cgo on amd64 only for the UDP backend; Bronze uses vxlan, so it stays static.
-    reason: "flannel is Talos's default CNI; newest release the module proxy serves",
+    reason: "flannel is Talos's default CNI; the newest release whose dependencies the module proxy serves",
   },
   {
     name: 'flannel-cni',

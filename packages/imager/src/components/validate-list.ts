@@ -35,6 +35,12 @@ function checkSource(src: UpstreamSource, version: string, at: string, out: List
             path: `${at}.versionFlags[${String(i)}]`,
             message: `expected importpath.name=value, got ${f}`,
           });
+      for (const [i, r] of (src.replaces ?? []).entries())
+        if (!/^\S+ => \S+ v\d+\.\d+\.\d+\S*$/.test(r))
+          out.errors.push({
+            path: `${at}.replaces[${String(i)}]`,
+            message: `expected "module => module v1.2.3", got ${r}`,
+          });
       for (const [i, t] of (src.tags ?? []).entries())
         if (!/^[A-Za-z0-9_.]+$/.test(t))
           out.errors.push({ path: `${at}.tags[${String(i)}]`, message: `not a build tag: ${t}` });
