@@ -168,6 +168,25 @@ void suite('process cluster (real machined)', { skip: missing, timeout: 90_000 }
     }
   });
 
+  test('a 10 MiB config round-trips through apply and COSI get, forwarded to the worker', async () => {
+    const { machine, state } = connect(cp);
+    const ref = { namespace: 'config', type: 'MachineConfigs.config.talos.dev', id: 'v1alpha1' };
+    const current = (await state.get(ref, toNode(worker))).resource?.spec?.yamlSpec ?? '';
+    assert.match(current, /^version: v1alpha1/m);
+    // Comments survive loading, so padding with them makes a big config that is still the same config.
+    const line = `# ${'x'.repeat(1021)}\n`;
+    const big = `${current.trimEnd()}\n${line.repeat(10 * 1024)}`;
+    assert.ok(big.length > 10 * 1024 * 1024);
+    const reply = await machine.applyConfiguration(
+      { data: Buffer.from(big), mode: machineApi.ApplyConfigurationRequest_Mode.NO_REBOOT },
+      toNode(worker),
+    );
+    assert.equal(reply.messages[0]?.metadata?.hostname, 'it-worker-1');
+    const back = (await state.get(ref, toNode(worker))).resource?.spec?.yamlSpec ?? '';
+    assert.equal(back.length, big.length);
+    assert.ok(back === big, 'the config read back is the config applied, byte for byte');
+  });
+
   test('a killed service is restarted', async () => {
     const cpNode = info.nodes[0];
     assert.ok(cpNode !== undefined);
