@@ -2,7 +2,7 @@
 // rest), the controller engine and the service supervisor. A reboot on the process platform ends
 // this object and makes a new one with a new boot id, as a real reboot would.
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DurableState, Engine, isNotFoundError, type Controller, type State } from '@bronze/runtime';
 import type { ConfigBundle } from '@bronze/machinery';
@@ -45,9 +45,19 @@ export interface BootOptions {
   requestCertificate: CertificateRequester;
 }
 
-/** The boot id file, where talosctl-style clients read it (`Read /proc/sys/kernel/random/boot_id`). */
-export function bootIdPath(platform: Platform): string {
-  return join(platform.filesRoot, 'proc/sys/kernel/random/boot_id');
+/**
+ * The id of this boot: a new one recorded in the platform's boot id file where reboots happen in
+ * place (clients read it with `Read /proc/sys/kernel/random/boot_id`), else the kernel's own.
+ */
+async function bootId(platform: Platform): Promise<string> {
+  if (platform.bootIdFile !== undefined) {
+    const id = randomUUID();
+    await mkdir(dirname(platform.bootIdFile), { recursive: true });
+    await writeFile(platform.bootIdFile, `${id}\n`);
+    return id;
+  }
+  const kernel = await readFile(join(platform.procRoot, 'sys/kernel/random/boot_id'), 'utf8').catch(() => '');
+  return kernel.trim() === '' ? randomUUID() : kernel.trim();
 }
 
 export class Boot {
@@ -73,9 +83,7 @@ export class Boot {
   /** Opens the state, writes the config resource, starts controllers (services start separately). */
   static async open(options: BootOptions): Promise<Boot> {
     const { platform, logger, config } = options;
-    const id = randomUUID();
-    await mkdir(dirname(bootIdPath(platform)), { recursive: true });
-    await writeFile(bootIdPath(platform), `${id}\n`);
+    const id = await bootId(platform);
     const state = await DurableState.open({ dir: platform.paths.resourcesDir, namespaces: DurableNamespaces });
     await storeConfig(state, config);
     const services = new ObservedValue<readonly ServiceStatus[]>([]);

@@ -33,6 +33,8 @@ export function containerPlatform(options: ContainerPlatformOptions = {}): Platf
     rebootMode: 'in-process',
     filesRoot: root,
     procRoot: '/proc',
+    // The kernel's boot id is the node's: a container cannot (and must not) write it.
+    bootIdFile: undefined,
     skippedServices: skipped,
     address: () => address,
     defaultHostname: () => `node-${address.replaceAll(/[^0-9a-zA-Z]+/g, '-').toLowerCase()}`,

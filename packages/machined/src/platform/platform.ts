@@ -53,6 +53,12 @@ export interface Platform {
   readonly filesRoot: string;
   /** Where /proc is read from for Processes, Memory, LoadAvg, SystemStat, CPUInfo and Mounts. */
   readonly procRoot: string;
+  /**
+   * Where machined records the id of each boot when the kernel's own boot id does not change with
+   * a reboot (the process platform, whose file RPCs are rooted in the state dir, so clients read it
+   * at the usual path); undefined where the kernel's `/proc/sys/kernel/random/boot_id` is the truth.
+   */
+  readonly bootIdFile: string | undefined;
   /** Services this platform skips, with the reason shown in ServiceList. */
   readonly skippedServices: ReadonlyMap<string, string>;
   /** The USERDATA config source (the container platform), or undefined. */

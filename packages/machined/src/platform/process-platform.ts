@@ -1,7 +1,7 @@
 // The process platform: a node is a set of ordinary processes under one state directory, on its own
 // loopback address. Nothing needs root: services that do (a kernel, udevd, containerd) are skipped,
 // a reboot restarts machined's work in place, and file RPCs are rooted at the state directory.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readKernelLog } from './kernel-log.ts';
 import { nodePaths, type Platform } from './platform.ts';
 
@@ -29,6 +29,7 @@ export function processPlatform(options: ProcessPlatformOptions): Platform {
     rebootMode: 'in-process',
     filesRoot: root,
     procRoot: '/proc',
+    bootIdFile: join(root, 'proc/sys/kernel/random/boot_id'),
     skippedServices: skipped,
     address: () => options.address,
     // A DNS label unique per node on this host: `node-127-0-1-2`.
