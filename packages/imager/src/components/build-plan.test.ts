@@ -118,6 +118,8 @@ test('go build is reproducible, gentle and passes the upstream tags and version 
     CGO_ENABLED: '0',
   });
   assert.equal(goBuildEnv({ ...c.source, cgo: true }).CGO_ENABLED, '1');
+  const cgoArgs = goBuildArgs({ ...c.source, cgo: true }, '/tmp/out');
+  assert.match(cgoArgs[cgoArgs.indexOf('-ldflags') + 1] ?? '', / -extldflags=-static$/);
 });
 
 test('the cache key changes with the toolchain, the version and the flags, and only with them', () => {

@@ -63,6 +63,8 @@ export function driverGoMod(src: GoModuleSource, version: string, upstreamGoMod:
 /** `go build` arguments, run inside the driver module, writing the binary to `out`. */
 export function goBuildArgs(src: GoModuleSource, out: string, load: BuildLoad = gentleLoad): string[] {
   const ldflags = ['-s', '-w', ...(src.versionFlags ?? []).map((f) => `-X ${f.includes(' ') ? `'${f}'` : f}`)];
+  // A cgo build links libc statically too, as upstream does, so the binary runs in a scratch image.
+  if (src.cgo === true) ldflags.push('-extldflags=-static');
   const args = ['build', '-p', String(load.jobs), '-trimpath', '-buildvcs=false'];
   if (src.tags !== undefined && src.tags.length > 0) args.push('-tags', src.tags.join(','));
   args.push('-ldflags', ldflags.join(' '), '-o', out, src.package);

@@ -24,7 +24,7 @@ export interface GoModuleSource {
   tags?: readonly string[];
   /** `-X` flags the upstream build scripts pass, as `importpath.name=value`. */
   versionFlags?: readonly string[];
-  /** Whether cgo stays off (the default); upstream builds some programs with cgo. */
+  /** Build with cgo (linked static with `-extldflags=-static`) where upstream needs it; off by default. */
   cgo?: boolean;
 }
 

@@ -62,19 +62,29 @@ export const upstreamComponents: readonly UpstreamComponent[] = [
     sha256: 'b7146a05e341af731832d040d12ad6435920c310f79d7db0fe1d458bcebe8f2b',
     toolchain: 'go1.26.8',
   }),
-  kube('kube-proxy'),
+  kube('kube-proxy', {
+    sha256: '1e7447772d448941e10bc7339bcf26aa3c25cde15e2afb8b7c64e3b7a5df5739',
+    toolchain: 'go1.26.8',
+  }),
   kube('kubelet', {
     sha256: '862869127a68bc4276fb83fd93e8b37de6eb2dac0c7385f770d32e7d1d4c2a6e',
     toolchain: 'go1.26.8',
   }),
-  kube('kube-controller-manager'),
-  kube('kube-apiserver'),
+  kube('kube-controller-manager', {
+    sha256: '161be440a728def80bec39d35384b1efcc2834293a014bc9f09ec6bf9f8ebe38',
+    toolchain: 'go1.26.8',
+  }),
+  kube('kube-apiserver', {
+    sha256: '8a49200b193af3e61d2f87eb1f93e5eac70c77a87611d61953c9927ee7db7d02',
+    toolchain: 'go1.26.8',
+  }),
   {
     name: 'coredns',
     version: 'v1.12.1',
     binary: 'coredns',
     source: { kind: 'go-module', module: 'github.com/coredns/coredns', package: 'github.com/coredns/coredns' },
     reason: 'the CoreDNS version kubeadm 1.34 deploys (cmd/kubeadm/app/constants CoreDNSVersion)',
+    built: { sha256: 'b0c0732cc156d95527d210dfcb3a4ec88c367a0d34c356f070f7d400986054c8', toolchain: 'go1.26.8' },
   },
   {
     name: 'flanneld',
@@ -90,8 +100,10 @@ export const upstreamComponents: readonly UpstreamComponent[] = [
         'github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common => github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common v1.3.103',
       ],
       versionFlags: ['github.com/flannel-io/flannel/pkg/version.Version=v0.28.4'],
+      // On amd64 the UDP backend is cgo (pkg/backend/udp/cproxy_amd64.go): upstream's Makefile
+      // builds with CGO_ENABLED=1 and -extldflags "-static", and so does this.
+      cgo: true,
     },
-    // Upstream enables cgo on amd64 only for the UDP backend; Bronze uses vxlan, so it stays static.
     reason: "flannel is Talos's default CNI; the newest release whose dependencies the module proxy serves",
   },
   {
@@ -106,6 +118,7 @@ export const upstreamComponents: readonly UpstreamComponent[] = [
     },
     reason:
       'github.com/flannel-io/cni-plugin is not served by the module proxy; v0.9.1 is the last containernetworking/plugins release with the flannel plugin (CNI spec up to 0.4.0)',
+    built: { sha256: '1a21b0f962e14862cb40980d9cfda7ee2ce254b53f5fd9d5e37db220e741f8e1', toolchain: 'go1.26.8' },
   },
   {
     name: 'etcd',
@@ -118,6 +131,7 @@ export const upstreamComponents: readonly UpstreamComponent[] = [
       localReplaceVersion: 'v3.6.5',
     },
     reason: "kubeadm 1.34 needs etcd >= 3.5.24 and defaults to 3.6.5; Debian's etcd-server is 3.4.23",
+    built: { sha256: '9fc6c586590119a131275343986fa4da2072947ee4bde8c71dfee29ea26a2eb2', toolchain: 'go1.26.8' },
   },
   {
     name: 'containerd',

@@ -45,7 +45,10 @@ function checkSource(src: UpstreamSource, version: string, at: string, out: List
         if (!/^[A-Za-z0-9_.]+$/.test(t))
           out.errors.push({ path: `${at}.tags[${String(i)}]`, message: `not a build tag: ${t}` });
       if (src.cgo === true)
-        out.warnings.push({ path: `${at}.cgo`, message: 'a cgo build links the host libc: the binary is not static' });
+        out.warnings.push({
+          path: `${at}.cgo`,
+          message: 'a cgo build links the host libc (statically): its checksum depends on the libc version too',
+        });
       return;
     }
     case 'c-in-module':
