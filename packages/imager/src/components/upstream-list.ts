@@ -105,6 +105,7 @@ export const upstreamComponents: readonly UpstreamComponent[] = [
       cgo: true,
     },
     reason: "flannel is Talos's default CNI; the newest release whose dependencies the module proxy serves",
+    built: { sha256: '429e61602b08a326cdf7a93dea8f2c618225fa2eaa49e43872b6fcd8c120cccd', toolchain: 'go1.26.8' },
   },
   {
     name: 'flannel-cni',
