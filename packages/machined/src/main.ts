@@ -16,8 +16,16 @@ const roles: Readonly<Record<string, Entry>> = {
 };
 
 async function main(argv: readonly string[]): Promise<number> {
+  // An explicit role as the first argument wins (`/sbin/init apid ...` is how machined starts its
+  // children from the image bundle); otherwise the name we were started as (`/sbin/apid`, `init`).
+  const first = argv[2];
   const invoked = basename(argv[1] ?? '').replace(/\.ts$/, '');
-  const [role, rest] = invoked in roles && invoked !== 'main' ? [invoked, argv.slice(2)] : [argv[2], argv.slice(3)];
+  const [role, rest] =
+    first !== undefined && Object.hasOwn(roles, first)
+      ? [first, argv.slice(3)]
+      : Object.hasOwn(roles, invoked)
+        ? [invoked, argv.slice(2)]
+        : [undefined, []];
   const entry = role === undefined ? undefined : roles[role];
   if (entry === undefined) {
     process.stderr.write(`usage: main.ts machined|apid|trustd --state-dir DIR --address IP [--config FILE]\n`);

@@ -8,8 +8,13 @@ import { processRunner } from '../services/process-runner.ts';
 import { taskRunner } from '../services/task-runner.ts';
 import type { ServiceSpec } from '../services/service.ts';
 
-/** The multi-call entry point apid and trustd are started from. */
-export const MainPath = fileURLToPath(new URL('../main.ts', import.meta.url));
+/**
+ * The multi-call entry point apid and trustd are started from: src/main.ts in a checkout, or the
+ * bundle itself in the node image (where this module is part of /sbin/init).
+ */
+export const MainPath = import.meta.url.endsWith('.ts')
+  ? fileURLToPath(new URL('../main.ts', import.meta.url))
+  : fileURLToPath(import.meta.url);
 
 export interface NodeServicesOptions {
   platform: Platform;
