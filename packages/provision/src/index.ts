@@ -18,3 +18,4 @@ export type { EngineClient } from './docker/engine-client.ts';
 export { EngineError, isEngineError } from './docker/engine-error.ts';
 export { ensurePodmanService, stopPodmanService } from './docker/podman-service.ts';
 export type { PodmanServiceResult } from './docker/podman-service.ts';
+export { DockerClusterFile } from './docker/docker-record.ts';

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   DefaultNodeImage,
+  DockerClusterFile,
   dockerProvisioner,
   isProvisionError,
   processProvisioner,
@@ -16,7 +18,8 @@ export const DefaultClusterName = 'bronze-default';
 export interface ClusterFlags {
   name: string;
   state?: string;
-  provisioner: string;
+  /** Unset on show and destroy: the provisioner that made the cluster is found from its state. */
+  provisioner?: string;
   /** docker only: --docker-host, --image, --cidr, --cpus, --memory (MiB). */
   dockerHost?: string;
   image?: string;
@@ -27,16 +30,17 @@ export interface ClusterFlags {
 
 /** The provisioner for --provisioner and --state (default ~/.bronze/clusters). */
 export function provisionerOf(flags: ClusterFlags, io: Io): Provisioner {
-  if (flags.provisioner !== 'process' && flags.provisioner !== 'docker') {
-    throw new UsageError(
-      `provisioner ${JSON.stringify(flags.provisioner)} is not available: this build has "process" and "docker" (qemu comes later)`,
-    );
-  }
   const root = stateRoot(
     flags.state === undefined ? undefined : resolve(io.cwd, flags.state),
     io.env['HOME'] ?? homedir(),
   );
-  if (flags.provisioner === 'docker') return dockerOf(flags, root, io);
+  const name = flags.provisioner ?? (existsSync(join(root, flags.name, DockerClusterFile)) ? 'docker' : 'process');
+  if (name !== 'process' && name !== 'docker') {
+    throw new UsageError(
+      `provisioner ${JSON.stringify(name)} is not available: this build has "process" and "docker" (qemu comes later)`,
+    );
+  }
+  if (name === 'docker') return dockerOf(flags, root, io);
   return processProvisioner({ stateRoot: root, env: io.env });
 }
 

@@ -11,11 +11,14 @@ export function clusterShowCommand(io: Io): Command {
     )
     .option(
       '--provisioner <name>',
-      'process or docker (qemu comes later; docker finds its engine as create does)',
-      'process',
+      'process or docker; by default the one that created the cluster (docker finds its engine as create does)',
     )
     .option('--name <name>', 'cluster name', DefaultClusterName)
     .option('--state <dir>', 'directory of local clusters (default ~/.bronze/clusters)')
+    .option(
+      '--docker-host <url>',
+      'docker clusters: the engine socket (unix://PATH); default $DOCKER_HOST, /var/run/docker.sock, then the Podman service socket',
+    )
     .action(async (opts: ClusterFlags) => {
       io.out(formatClusterSummary(await provisionerOf(opts, io).show(opts.name)));
     });

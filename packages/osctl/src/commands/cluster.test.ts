@@ -1,12 +1,12 @@
 // osctl cluster create/show/destroy end to end, with a stand-in node program (the provider's
 // fake-node.ts, named by $BRONZE_MACHINED) so the command's behaviour is tested without machined.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { loadClientConfig } from '@bronze/machinery';
-import { killNodesUnder } from '@bronze/provision';
+import { DockerClusterFile, killNodesUnder } from '@bronze/provision';
 import { runCli } from '../cli.ts';
 import type { Io } from '../io.ts';
 
@@ -81,4 +81,26 @@ test('cluster create, show, create again, destroy', async (t) => {
   const gone = await run('cluster', 'show', '--name', 'cli');
   assert.equal(gone.code, 1);
   assert.match(gone.err, /no cluster cli in .* \(clusters there: none\)/);
+});
+
+test('cluster show and destroy use the provisioner that created the cluster', async (t) => {
+  const { dir, run } = await setup(t);
+  await mkdir(join(dir, 'state', 'dk'), { recursive: true });
+  await writeFile(join(dir, 'state', 'dk', DockerClusterFile), '{}');
+  // The docker provisioner takes it (and refuses this empty record), not the process one.
+  const r = await run(
+    'cluster',
+    'destroy',
+    '--name',
+    'dk',
+    '--state',
+    'state',
+    '--docker-host',
+    'unix:///nonexistent.sock',
+  );
+  assert.notEqual(r.code, 0);
+  assert.match(r.err, /not a docker cluster record/);
+  const p = await run('cluster', 'show', '--name', 'nope', '--state', 'state');
+  assert.equal(p.code, 1);
+  assert.match(p.err, /no cluster nope/);
 });
