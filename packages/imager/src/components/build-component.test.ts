@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +47,7 @@ env) echo ${o.version ?? 'go1.99.0'} ;;
 mod) printf '{"Dir":"${dir}","GoMod":"${dir}/upstream.mod"}\\n' ;;
 build)
   cp go.mod ${dir}/driver.mod
+  echo $$ > ${dir}/build.pid
   while [ $# -gt 1 ]; do [ "$1" = "-o" ] && out="$2"; shift; done
   printf partial > "$out"
   ${o.sleep === undefined ? '' : `sleep ${String(o.sleep)}`}
@@ -82,6 +85,24 @@ test('an interrupted build leaves neither a half binary nor its work directory',
   await assert.rejects(p, /stopped/);
   assert.ok(performance.now() - started < 10_000, 'the sleeping build was killed');
   assert.deepEqual(await readdir(f.cache), []);
+});
+
+test('a build outlives no process that exits while it runs', async (t) => {
+  const f = await fakeGo(t, { sleep: 30 });
+  const mod = new URL('./build-component.ts', import.meta.url).href;
+  const code = `const { buildComponent } = await import(${JSON.stringify(mod)});
+void buildComponent(${JSON.stringify(comp)}, { go: ${JSON.stringify(f.go)}, cacheRoot: ${JSON.stringify(f.cache)} });
+setTimeout(() => process.exit(0), 700);`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: 'ignore' });
+  await once(child, 'exit');
+  const pid = Number((await readFile(join(f.dir, 'build.pid'), 'utf8')).trim());
+  assert.ok(pid > 0);
+  const gone = async (): Promise<boolean> => {
+    const stat = await readFile(`/proc/${String(pid)}/stat`, 'utf8').catch(() => '');
+    return stat === '' || / Z /.test(stat);
+  };
+  for (let i = 0; i < 30 && !(await gone()); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(await gone(), 'the fake go build was killed with its parent');
 });
 
 test('the first build fills the cache, the second reuses it without running go build', async (t) => {

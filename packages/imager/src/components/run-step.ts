@@ -50,6 +50,8 @@ export function runStep(command: string, args: readonly string[], opts: StepOpti
       }
     };
     opts.signal?.addEventListener('abort', killGroup, { once: true });
+    // The group is detached: if this process exits first, take the build down with it.
+    process.once('exit', killGroup);
     const tick = setInterval(
       () => opts.onTick?.(Math.round((performance.now() - started) / 1000)),
       opts.tickMs ?? 30_000,
@@ -57,6 +59,7 @@ export function runStep(command: string, args: readonly string[], opts: StepOpti
     const done = (): void => {
       clearInterval(tick);
       opts.signal?.removeEventListener('abort', killGroup);
+      process.off('exit', killGroup);
     };
     child.on('error', (err: NodeJS.ErrnoException) => {
       done();
