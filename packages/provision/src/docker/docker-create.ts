@@ -9,7 +9,7 @@ import { DefaultWaitTimeoutMs } from '../process-provisioner.ts';
 import { ApidPort, waitForApi } from '../wait-api.ts';
 import { waitForPort } from './port-open.ts';
 import { writeDockerRecord, type DockerClusterRecord } from './docker-record.ts';
-import type { DockerCreateContext } from './docker-provisioner.ts';
+import type { DockerCreateContext } from './docker-options.ts';
 import type { EngineClient } from './engine-client.ts';
 import { clusterLabels, nodeLabels, nodeVolumes } from './labels.ts';
 import { nodeContainerSpec } from './node-container.ts';

@@ -19,23 +19,9 @@ import { isEngineError } from './engine-error.ts';
 import { clusterLabels } from './labels.ts';
 import { startNodeContainers, waitForNodeContainers, writeDockerClusterFiles } from './docker-create.ts';
 import { freeLoopbackPort } from './free-port.ts';
+import type { DockerCreateContext, DockerProvisionerOptions } from './docker-options.ts';
 
-export interface DockerProvisionerOptions {
-  /** Where cluster files live (`--state`): ROOT/NAME/. */
-  stateRoot: string;
-  /** The engine's unix socket (see resolveDockerHost). */
-  socketPath: string;
-  /** The node image reference (--image). */
-  image: string;
-  /** The cluster subnet (--cidr, default 10.5.0.0/24). */
-  cidr?: string;
-  /** CPUs per node (--cpus), e.g. 2 or 0.5. */
-  cpus?: number;
-  /** Memory per node in bytes (--memory). */
-  memoryBytes?: number;
-  /** Seconds a node gets to stop after SIGTERM before SIGKILL (default 10). */
-  stopTimeoutS?: number;
-}
+export type { DockerCreateContext, DockerProvisionerOptions } from './docker-options.ts';
 
 /** The node image as packages/imager tags it (its imageRef()). */
 export const DefaultNodeImage = `localhost/bronze/node:${VersionTag}`;
@@ -67,12 +53,6 @@ export function dockerProvisioner(options: DockerProvisionerOptions): Provisione
       });
     },
   };
-}
-
-export interface DockerCreateContext extends DockerProvisionerOptions {
-  root: string;
-  engine: EngineClient;
-  stopTimeoutS: number;
 }
 
 async function createCluster(request: ClusterRequest, ctx: DockerCreateContext): Promise<ClusterInfo> {
