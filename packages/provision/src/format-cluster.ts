@@ -27,7 +27,7 @@ export function formatClusterSummary(info: ClusterInfo): string {
     formatClusterTable(info).trimEnd(),
     '',
     `machine API endpoints: ${info.endpoints.map((e) => `${e}:50000`).join(', ')}`,
-    `kubernetes endpoint:   ${info.kubernetesEndpoint} (not served yet: etcd bootstrap and Kubernetes come later)`,
+    `kubernetes endpoint:   ${info.kubernetesEndpoint} (not served yet: Kubernetes comes later)`,
     info.talosconfig === undefined
       ? `talosconfig:           ${info.dir}/talosconfig`
       : `talosconfig:           context ${info.talosconfig.context} in ${info.talosconfig.path}`,

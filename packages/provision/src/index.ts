@@ -19,3 +19,5 @@ export { EngineError, isEngineError } from './docker/engine-error.ts';
 export { ensurePodmanService, stopPodmanService } from './docker/podman-service.ts';
 export type { PodmanServiceResult } from './docker/podman-service.ts';
 export { DockerClusterFile } from './docker/docker-record.ts';
+export { bootstrapCluster } from './bootstrap-cluster.ts';
+export type { BootstrapClusterOptions } from './bootstrap-cluster.ts';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import { DefaultWaitTimeoutMs, formatClusterSummary, parseDuration } from '@bronze/provision';
+import { bootstrapCluster, DefaultWaitTimeoutMs, formatClusterSummary, parseDuration } from '@bronze/provision';
 import { UsageError, type Io } from '../io.ts';
 import { asUsage, DefaultClusterName, provisionerOf, type ClusterFlags } from './cluster-flags.ts';
 import { talosconfigPath } from './config-file.ts';
@@ -10,6 +10,7 @@ interface CreateFlags extends ClusterFlags {
   controlplanes: string;
   workers: string;
   waitTimeout: string;
+  skipBootstrap?: boolean;
   configPatch?: string[];
   configPatchControlPlane?: string[];
   configPatchWorker?: string[];
@@ -21,7 +22,7 @@ export function clusterCreateCommand(io: Io): Command {
     .description(
       'Create a local cluster and wait until every node answers on the machine API.\n\n' +
         'The process provisioner runs each node as a machined process (with its apid, and trustd on control planes) on its own loopback address 127.0.N.x, N picked free, with its state, config and log under --state/NAME. No root is needed. Secrets and configs are generated as "osctl gen config" does (the Kubernetes endpoint is the first control plane, port 6443), then patched with --config-patch*, then per node (hostname, address).\n\n' +
-        'The talosconfig gets a context NAME (or NAME-1 when taken) with the control planes as endpoints and every node as nodes, and it becomes the current context. Until etcd bootstrap exists, ready means every node answers Version over mutual TLS. A failure stops what was started and names the node and its log.',
+        'The talosconfig gets a context NAME (or NAME-1 when taken) with the control planes as endpoints and every node as nodes, and it becomes the current context. Once every node answers, etcd is bootstrapped on the first control plane and the command waits until the checks of "osctl health" pass (--skip-bootstrap stops after the nodes answer). A failure while starting stops what was started and names the node and its log; a cluster that started but does not become healthy is left running for you to inspect (osctl health, osctl logs) or destroy.',
     )
     .argument('[provisioner]', 'process or docker, as talosctl\'s "cluster create docker" (same as --provisioner)')
     .option('--provisioner <name>', 'process or docker (qemu comes later)', 'process')
@@ -42,6 +43,7 @@ export function clusterCreateCommand(io: Io): Command {
       'how long to wait for the nodes, e.g. 90s, 5m',
       `${DefaultWaitTimeoutMs / 1000}s`,
     )
+    .option('--skip-bootstrap', 'do not bootstrap etcd or wait for health; stop once every node answers')
     .option('--config-patch <patch>', 'patch every machine config (@file or inline; repeatable)', collect)
     .option('--config-patch-control-plane <patch>', 'patch the control-plane configs (repeatable)', collect)
     .option('--config-patch-worker <patch>', 'patch the worker configs (repeatable)', collect)
@@ -77,8 +79,21 @@ export function clusterCreateCommand(io: Io): Command {
             signal: abort.signal,
           }),
         );
+        if (opts.skipBootstrap !== true) {
+          await bootstrapCluster(info, {
+            timeoutMs: waitTimeoutMs,
+            signal: abort.signal,
+            progress: (line) => {
+              io.err(`${line}\n`);
+            },
+          });
+        }
         io.out(formatClusterSummary(info));
-        io.out('\nready: every node answers on the machine API (etcd bootstrap and Kubernetes are not built yet)\n');
+        io.out(
+          opts.skipBootstrap === true
+            ? '\nready: every node answers on the machine API (etcd not bootstrapped: run osctl bootstrap)\n'
+            : '\nhealthy: etcd is bootstrapped and osctl health passes (Kubernetes is not built yet)\n',
+        );
         io.out(`try:   osctl --context ${info.talosconfig?.context ?? info.name} version\n`);
       } finally {
         process.removeListener('SIGINT', onSignal);

@@ -55,6 +55,7 @@ test('cluster create, show, create again, destroy', async (t) => {
     'cli',
     '--workers',
     '0',
+    '--skip-bootstrap',
     '--config-patch',
     '{"machine": {"env": {"A": "b"}}}',
   );
@@ -63,7 +64,7 @@ test('cluster create, show, create again, destroy', async (t) => {
     created.out,
     /NAME\s+ROLE\s+ADDRESS\s+PID\s+STATE\ncli-controlplane-1\s+controlplane\s+127\.0\.\d+\.2\s+\d+\s+running/,
   );
-  assert.match(created.out, /ready: every node answers on the machine API/);
+  assert.match(created.out, /ready: every node answers on the machine API \(etcd not bootstrapped/);
   assert.match(created.err, /waiting for the machine API/);
   const config = await loadClientConfig(join(dir, 'talosconfig'));
   assert.equal(config.context, 'cli');
