@@ -43,6 +43,7 @@ export const Namespaces = defineResource<NamespaceSpec>({
   type: 'Namespaces.meta.cosi.dev',
   defaultNamespace: MetaNamespace,
   aliases: ['ns'],
+  printColumns: [{ name: 'Description', jsonPath: '{.description}' }],
   empty: () => ({ description: '' }),
 });
 

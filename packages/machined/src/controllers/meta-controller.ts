@@ -1,13 +1,19 @@
 // The meta namespace: a Namespace per namespace and a ResourceDefinition per type the node serves.
-import { exclusive, type Controller, type ResourceDefinition } from '@bronze/runtime';
-import { Namespace, ResourceDefinitionType } from '../resources/meta-resources.ts';
+import {
+  definitionSpec,
+  exclusive,
+  Namespaces as Namespace,
+  ResourceDefinitions,
+  type Controller,
+  type ResourceDefinition,
+} from '@bronze/runtime';
 import { NamespaceDescriptions } from '../resources/namespaces.ts';
 
 export function metaController(definitions: readonly ResourceDefinition[]): Controller {
   return {
     name: 'meta.DefinitionsController',
     inputs: [],
-    outputs: [exclusive(Namespace), exclusive(ResourceDefinitionType)],
+    outputs: [exclusive(Namespace), exclusive(ResourceDefinitions)],
     async run(ctx) {
       for await (const _ of ctx.changes()) {
         for (const [ns, description] of Object.entries(NamespaceDescriptions)) {
@@ -16,14 +22,9 @@ export function metaController(definitions: readonly ResourceDefinition[]): Cont
           });
         }
         for (const d of definitions) {
-          await ctx.modify({ type: ResourceDefinitionType, id: d.id }, (spec) => {
-            spec.type = d.type;
-            spec.displayType = d.displayType;
-            spec.defaultNamespace = d.defaultNamespace;
-            spec.aliases = [...d.aliases];
-            spec.allAliases = [...d.allAliases];
-            spec.printColumns = d.printColumns.map((c) => ({ name: c.name, jsonPath: c.jsonPath }));
-            spec.sensitivity = d.sensitive ? 'sensitive' : 'non-sensitive';
+          // COSI's own spelling of the spec (sensitivity "sensitive" or ""), shared with runtime.
+          await ctx.modify({ type: ResourceDefinitions, id: d.id }, (spec) => {
+            Object.assign(spec, definitionSpec(d));
           });
         }
       }

@@ -1,10 +1,14 @@
 // Every resource type a node serves, registered once: the COSI server looks types up here (for
 // sensitivity), and the meta controller publishes them as ResourceDefinitions.
-import { DefinitionRegistry, type ResourceDefinition } from '@bronze/runtime';
+import {
+  DefinitionRegistry,
+  Namespaces as Namespace,
+  ResourceDefinitions,
+  type ResourceDefinition,
+} from '@bronze/runtime';
 import { HostnameStatus, NodeAddress } from './network-resources.ts';
 import { MachineConfig, MachineType } from './config-resources.ts';
 import { Endpoint, EtcdMember, EtcdSpec } from './etcd-resources.ts';
-import { Namespace, ResourceDefinitionType } from './meta-resources.ts';
 import { MachineStatus, Service, Version } from './runtime-resources.ts';
 import { ApiCertificates, OSRootSecrets } from './secrets-resources.ts';
 
@@ -22,7 +26,7 @@ export const NodeResourceDefinitions: readonly ResourceDefinition[] = [
   EtcdMember,
   Endpoint,
   Namespace,
-  ResourceDefinitionType,
+  ResourceDefinitions,
 ].map((t) => t.definition);
 
 export function nodeResourceRegistry(): DefinitionRegistry {

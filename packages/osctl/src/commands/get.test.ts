@@ -32,7 +32,7 @@ const hostnameRd = resource('meta', 'ResourceDefinitions.meta.cosi.dev', 'hostna
     { name: 'Hostname', jsonPath: '{.hostname}' },
     { name: 'Domainname', jsonPath: '{.domainname}' },
   ],
-  sensitivity: 'non-sensitive',
+  sensitivity: '',
 });
 
 async function fake(t: TestContext) {
