@@ -10,6 +10,7 @@ import { apiTlsOf, ApiCertificatesRef, maintenanceTls, type ApiTls } from './api
 import { ApidListener } from './apid-listener.ts';
 import { watchResource } from './resource-watch.ts';
 import { Upstreams } from './upstreams.ts';
+import { serveUntilAborted } from '../machined/daemon-entry.ts';
 
 export const ApidPort = 50000;
 
@@ -118,15 +119,5 @@ export function startApid(options: ApidOptions): Apid {
 /** Runs apid until `options.signal` aborts (the entry main.ts dispatches to). */
 export async function runApid(options: ApidOptions): Promise<void> {
   const apid = startApid(options);
-  await new Promise<void>((resolve) => {
-    if (options.signal.aborted) resolve();
-    options.signal.addEventListener(
-      'abort',
-      () => {
-        resolve();
-      },
-      { once: true },
-    );
-  });
-  await apid.stop();
+  await serveUntilAborted(apid, options.signal);
 }

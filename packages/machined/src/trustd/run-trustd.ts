@@ -23,6 +23,7 @@ import { watchResource } from '../apid/resource-watch.ts';
 import { machineSocketPath } from '../apid/run-apid.ts';
 import { certificateHandlers } from './certificate-service.ts';
 import { OSRootSecretsRef, trustdSecretsFromConfig, trustdSecretsOf, type TrustdSecrets } from './trustd-secrets.ts';
+import { serveUntilAborted } from '../machined/daemon-entry.ts';
 
 export const TrustdPort = 50001;
 const ServerLifetimeMs = 24 * 3_600_000;
@@ -146,15 +147,5 @@ export function startTrustd(options: TrustdOptions): Trustd {
 /** Runs trustd until `options.signal` aborts (the entry main.ts dispatches to). */
 export async function runTrustd(options: TrustdOptions): Promise<void> {
   const trustd = startTrustd(options);
-  await new Promise<void>((resolve) => {
-    if (options.signal.aborted) resolve();
-    options.signal.addEventListener(
-      'abort',
-      () => {
-        resolve();
-      },
-      { once: true },
-    );
-  });
-  await trustd.stop();
+  await serveUntilAborted(trustd, options.signal);
 }
