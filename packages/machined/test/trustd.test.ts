@@ -78,6 +78,23 @@ test('a missing or wrong token is PERMISSION_DENIED', async (t) => {
   }
 });
 
+test('a host that keeps guessing the token is refused for a while, even with the right one', async (t) => {
+  const { security } = await setup(t);
+  const request = { csr: await csr() };
+  for (let i = 0; i < 5; i++) {
+    await assert.rejects(
+      security.certificate(request, { metadata: md(['token', `guess-${String(i)}`]) }),
+      (err: unknown) => isApiError(err, 'permission-denied'),
+    );
+  }
+  await assert.rejects(
+    security.certificate(request, { metadata: md(['token', Token]) }),
+    (err: unknown) =>
+      isApiError(err, 'resource-exhausted') &&
+      /too many certificate requests with a wrong token .*retry in \d+s/.test(err.message),
+  );
+});
+
 test('a garbage csr is INVALID_ARGUMENT', async (t) => {
   const { security } = await setup(t);
   for (const bad of [

@@ -5,6 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { ApiError, parseCsrPem, type securityApi, signCsr, type HandlersOf } from '@bronze/machinery';
 import type { Logger } from '@bronze/runtime';
 import type { Metadata } from '@grpc/grpc-js';
+import { FailureLimiter, peerHost } from './failure-limiter.ts';
 import { sha256, type TrustdSecrets } from './trustd-secrets.ts';
 
 export const TokenMetadataKey = 'token';
@@ -24,15 +25,26 @@ export function tokenMatches(metadata: Metadata, tokenHash: Buffer): boolean {
 export function certificateHandlers(
   secrets: () => TrustdSecrets | undefined,
   logger: Logger,
+  limiter: FailureLimiter = new FailureLimiter(),
 ): HandlersOf<typeof securityApi.SecurityService> {
   return {
     certificate: async (request, ctx) => {
       const current = secrets();
       if (current === undefined) throw new ApiError('unavailable', 'trustd has no OS CA yet: retry shortly');
+      const host = peerHost(ctx.remoteAddress);
+      const waitMs = limiter.blockedFor(host);
+      if (waitMs > 0) {
+        throw new ApiError(
+          'resource-exhausted',
+          `too many certificate requests with a wrong token from ${host}: retry in ${String(Math.ceil(waitMs / 1000))}s`,
+        );
+      }
       if (!tokenMatches(ctx.metadata, current.tokenHash)) {
+        limiter.recordFailure(host);
         logger.warn('certificate request with a wrong or missing token', { peer: ctx.remoteAddress });
         throw new ApiError('permission-denied', 'the machine token in metadata "token" is missing or wrong');
       }
+      limiter.recordSuccess(host);
       const pem = Buffer.from(request.csr).toString('utf8');
       let requested;
       try {
