@@ -23,8 +23,23 @@ export function wipeLabels(specs: readonly machineApi.ResetPartitionSpec[]): str
 export function lifecycleHandlers(node: NodeApi): Handlers {
   return {
     reboot: () => {
+      if (node.platform.name === 'container') {
+        throw new ApiError(
+          'unimplemented',
+          'reboot is not supported on the container platform: restart the node container instead (its state is kept)',
+        );
+      }
       const metadata = replyMetadata(node);
       return { messages: [{ metadata, actorId: node.reboot() }] };
+    },
+    upgrade: () => {
+      throw new ApiError(
+        'unimplemented',
+        `upgrade is not supported on the ${node.platform.name} platform: ` +
+          (node.platform.name === 'container'
+            ? 'run the new image in place of the node container'
+            : 'restart the node with the new build'),
+      );
     },
     shutdown: () => {
       const metadata = replyMetadata(node);
