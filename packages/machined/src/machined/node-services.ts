@@ -1,9 +1,11 @@
 // The services machined supervises on a node: machined itself (a task that is up while the boot
 // is), apid, trustd on control planes, and the services the platform cannot run (shown Skipped with
 // the platform's reason).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Platform } from '../platform/platform.ts';
-import { tcpAnswers } from '../services/conditions.ts';
+import { tcpAnswers, unixAnswers } from '../services/conditions.ts';
 import { processRunner } from '../services/process-runner.ts';
 import { taskRunner } from '../services/task-runner.ts';
 import type { ServiceSpec } from '../services/service.ts';
@@ -59,6 +61,56 @@ function daemon(role: 'apid' | 'trustd', options: NodeServicesOptions): ServiceS
   };
 }
 
+/**
+ * The system containerd (Talos's `containerd` service, not the CRI one for pods): its API socket is
+ * `system/run/containerd/containerd.sock`, its data under EPHEMERAL. Platforms that cannot run it
+ * (the process platform: it needs root) list it among their skipped services instead.
+ */
+function containerdService(options: NodeServicesOptions): ServiceSpec {
+  const { platform } = options;
+  const runDir = join(platform.paths.root, 'system/run/containerd');
+  const socket = join(runDir, 'containerd.sock');
+  const config = join(runDir, 'config.toml');
+  // The system containerd runs no pods: its CRI plugin is off (pods get their own containerd).
+  const configText =
+    'version = 2\n' +
+    'disabled_plugins = ["io.containerd.grpc.v1.cri"]\n\n' +
+    '[plugins."io.containerd.internal.v1.opt"]\n' +
+    `  path = ${JSON.stringify(join(platform.paths.ephemeralDir, 'lib/containerd/opt'))}\n`;
+  const check = async (signal: AbortSignal): Promise<void> => {
+    if (!(await unixAnswers({ path: socket, timeoutMs: 1000, signal }))) {
+      throw new Error(`containerd does not answer on ${socket}`);
+    }
+  };
+  return {
+    id: 'containerd',
+    dependsOn: ['machined'],
+    prepare: async () => {
+      await mkdir(runDir, { recursive: true, mode: 0o700 });
+      await writeFile(config, configText, { mode: 0o600 });
+    },
+    health: { check, settings: { initialDelayMs: 200, periodMs: 5000, timeoutMs: 1500 } },
+    runner: processRunner({
+      command: process.env['BRONZE_CONTAINERD_BINARY'] ?? '/usr/bin/containerd',
+      args: [
+        '--config',
+        config,
+        '--address',
+        socket,
+        '--root',
+        join(platform.paths.ephemeralDir, 'lib/containerd'),
+        '--state',
+        join(platform.paths.root, 'run/containerd'),
+      ],
+      env: childEnv(),
+      cwd: platform.paths.root,
+      killTimeoutMs: options.killTimeoutMs ?? 5000,
+    }),
+    restart: 'always',
+    backoff: { initialMs: 500, maxMs: 10_000 },
+  };
+}
+
 export function nodeServices(options: NodeServicesOptions): ServiceSpec[] {
   const machined: ServiceSpec = {
     id: 'machined',
@@ -72,6 +124,7 @@ export function nodeServices(options: NodeServicesOptions): ServiceSpec[] {
   };
   const services = [machined, daemon('apid', options)];
   if (options.controlPlane) services.push(daemon('trustd', options));
+  if (!options.platform.skippedServices.has('containerd')) services.push(containerdService(options));
   for (const [id, reason] of options.platform.skippedServices) {
     services.push({
       id,

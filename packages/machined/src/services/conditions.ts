@@ -39,10 +39,22 @@ export function tcpAnswers(options: {
   timeoutMs: number;
   signal: AbortSignal;
 }): Promise<boolean> {
-  const { host, port, timeoutMs, signal } = options;
+  return answers({ host: options.host, port: options.port }, options);
+}
+
+/** Whether a connection to the unix socket at `path` opens (containerd's API, for instance). */
+export function unixAnswers(options: { path: string; timeoutMs: number; signal: AbortSignal }): Promise<boolean> {
+  return answers({ path: options.path }, options);
+}
+
+function answers(
+  target: { host: string; port: number } | { path: string },
+  options: { timeoutMs: number; signal: AbortSignal },
+): Promise<boolean> {
+  const { timeoutMs, signal } = options;
   if (signal.aborted) return Promise.resolve(false);
   return new Promise<boolean>((resolve) => {
-    const socket = connect({ host, port });
+    const socket = connect(target);
     const done = (ok: boolean): void => {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
