@@ -62,11 +62,12 @@ test('system rpcs read the host /proc; dmesg answers or says why it cannot', asy
 test('a control plane lists services, serves logs and events, and answers COSI reads by role', async (t) => {
   const probe = nextAddress();
   const node = await startNode(t, { config: await controlPlaneConfig(probe) });
-  const deadline = { deadline: soon() };
+  // A fresh deadline per call: the waits below can outlast any single one.
+  const deadline = (): { deadline: Date } => ({ deadline: soon() });
 
   const list = await waitFor(
     async () => {
-      const reply = await node.machine.serviceList({}, deadline);
+      const reply = await node.machine.serviceList({}, deadline());
       const ids = reply.messages[0]?.services.map((s) => s.id) ?? [];
       assert.ok(ids.includes('trustd'), `services: ${ids.join(', ')}`);
       return reply;
@@ -77,7 +78,7 @@ test('a control plane lists services, serves logs and events, and answers COSI r
   assert.equal(services.get('machined')?.state, 'Running');
   assert.equal(services.get('udevd')?.state, 'Skipped');
 
-  await expectApiError(collect(node.machine.logs({ id: 'no-such-service', tailLines: -1 }, deadline)), 'not-found');
+  await expectApiError(collect(node.machine.logs({ id: 'no-such-service', tailLines: -1 }, deadline())), 'not-found');
 
   // As on Talos, a control plane is ready only once etcd runs: until Bootstrap it waits (Preparing).
   await node.machine.bootstrap({}, { deadline: soon(20_000) });
@@ -85,7 +86,7 @@ test('a control plane lists services, serves logs and events, and answers COSI r
     async () => {
       const res = await node.state.get(
         { namespace: 'runtime', type: 'MachineStatuses.runtime.talos.dev', id: 'machine' },
-        deadline,
+        deadline(),
       );
       assert.match(res.resource?.spec?.yamlSpec ?? '', /stage: running/);
       assert.match(res.resource?.spec?.yamlSpec ?? '', /ready: true/);
@@ -96,19 +97,19 @@ test('a control plane lists services, serves logs and events, and answers COSI r
   assert.equal(status.resource?.metadata?.type, 'MachineStatuses.runtime.talos.dev');
   const version = await node.state.get(
     { namespace: 'runtime', type: 'Versions.runtime.talos.dev', id: 'version' },
-    deadline,
+    deadline(),
   );
   assert.match(version.resource?.spec?.yamlSpec ?? '', /version: v/);
 
   const configPointer = { namespace: 'config', type: 'MachineConfigs.config.talos.dev', id: 'v1alpha1' };
   await expectApiError(
-    node.state.get(configPointer, { ...deadline, metadata: roleMetadata('os:reader') }),
+    node.state.get(configPointer, { ...deadline(), metadata: roleMetadata('os:reader') }),
     'permission-denied',
   );
-  const config = await node.state.get(configPointer, { ...deadline, metadata: roleMetadata('os:admin') });
+  const config = await node.state.get(configPointer, { ...deadline(), metadata: roleMetadata('os:admin') });
   assert.match(config.resource?.spec?.yamlSpec ?? '', /machine:/);
   await expectApiError(
-    node.machine.reboot({}, { ...deadline, metadata: roleMetadata('os:reader') }),
+    node.machine.reboot({}, { ...deadline(), metadata: roleMetadata('os:reader') }),
     'permission-denied',
   );
 
@@ -138,7 +139,7 @@ test('a control plane lists services, serves logs and events, and answers COSI r
     if (watched.includes(cosiStateApi.EventType.BOOTSTRAPPED)) break;
   }
   assert.deepEqual(watched, [cosiStateApi.EventType.CREATED, cosiStateApi.EventType.BOOTSTRAPPED]);
-  const rds = await collect(node.state.list({ namespace: 'meta', type: 'rd' }, deadline));
+  const rds = await collect(node.state.list({ namespace: 'meta', type: 'rd' }, deadline()));
   const sensitive = rds.filter((r) => /sensitivity: sensitive/.test(r.resource?.spec?.yamlSpec ?? ''));
   assert.deepEqual(sensitive.map((r) => r.resource?.metadata?.id).sort(), [
     'apicertificates.secrets.talos.dev',
@@ -146,17 +147,20 @@ test('a control plane lists services, serves logs and events, and answers COSI r
     'osrootsecrets.secrets.talos.dev',
   ]);
   await expectApiError(
-    node.state.destroy({ namespace: 'runtime', type: 'Versions.runtime.talos.dev', id: 'version' }, deadline),
+    node.state.destroy({ namespace: 'runtime', type: 'Versions.runtime.talos.dev', id: 'version' }, deadline()),
     'permission-denied',
   );
 
   const generated = await node.machine.generateClientConfiguration(
     { roles: ['os:reader'], crtTtl: { seconds: 3600n, nanos: 0 } },
-    deadline,
+    deadline(),
   );
   const cert = certificateInfo(parseCertificatePem(Buffer.from(generated.messages[0]?.crt ?? []).toString()));
   assert.deepEqual(cert.organizations, ['os:reader']);
   assert.ok(cert.notAfter.getTime() - Date.now() <= 3600_000 + 60_000);
   assert.match(Buffer.from(generated.messages[0]?.talosconfig ?? []).toString(), /contexts:/);
-  await expectApiError(node.machine.generateClientConfiguration({ roles: ['os:root'] }, deadline), 'invalid-argument');
+  await expectApiError(
+    node.machine.generateClientConfiguration({ roles: ['os:root'] }, deadline()),
+    'invalid-argument',
+  );
 });
