@@ -27,7 +27,7 @@ import {
 } from './process-layout.ts';
 import { ProvisionError, ProvisionErrorCode } from './provision-error.ts';
 import {
-  NodeRole,
+  clusterInfoOf,
   NodeState,
   type ClusterInfo,
   type ClusterRequest,
@@ -262,17 +262,5 @@ async function clusterInfo(record: ClusterRecord, root: string): Promise<Cluster
       logPath: n.logPath,
     })),
   );
-  return {
-    name: record.name,
-    provisioner: record.provisioner,
-    dir: clusterDir(root, record.name),
-    subnet: record.subnet,
-    kubernetesEndpoint: record.kubernetesEndpoint,
-    endpoints: record.nodes.filter((n) => n.role === NodeRole.controlPlane).map((n) => n.address),
-    talosconfig:
-      record.talosconfig === undefined
-        ? undefined
-        : { path: record.talosconfig.path, context: record.talosconfig.context },
-    nodes,
-  };
+  return clusterInfoOf(record, clusterDir(root, record.name), nodes);
 }

@@ -74,3 +74,30 @@ export interface Provisioner {
   /** Stops every node and removes the cluster's state and its talosconfig context. */
   destroy(name: string, options?: { signal?: AbortSignal; progress?: Progress }): Promise<DestroyResult>;
 }
+
+/** What every provider records of a cluster, whatever else its record holds. */
+export interface ClusterRecordSummary {
+  name: string;
+  provisioner: string;
+  subnet: string;
+  kubernetesEndpoint: string;
+  nodes: readonly { role: NodeRole; address: string }[];
+  talosconfig?: { path: string; context: string } | undefined;
+}
+
+/** The ClusterInfo of a recorded cluster, with its nodes' current state; endpoints are the control planes. */
+export function clusterInfoOf(record: ClusterRecordSummary, dir: string, nodes: NodeInfo[]): ClusterInfo {
+  return {
+    name: record.name,
+    provisioner: record.provisioner,
+    dir,
+    subnet: record.subnet,
+    kubernetesEndpoint: record.kubernetesEndpoint,
+    endpoints: record.nodes.filter((n) => n.role === NodeRole.controlPlane).map((n) => n.address),
+    talosconfig:
+      record.talosconfig === undefined
+        ? undefined
+        : { path: record.talosconfig.path, context: record.talosconfig.context },
+    nodes,
+  };
+}

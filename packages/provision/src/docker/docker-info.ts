@@ -1,5 +1,5 @@
 // A docker cluster as `cluster show` prints it: the record, with each container's current state.
-import { NodeRole, NodeState, type ClusterInfo, type NodeInfo } from '../provisioner.ts';
+import { clusterInfoOf, NodeState, type ClusterInfo, type NodeInfo } from '../provisioner.ts';
 import type { DockerClusterRecord } from './docker-record.ts';
 import type { EngineClient } from './engine-client.ts';
 
@@ -22,17 +22,5 @@ export async function dockerClusterInfo(
       };
     }),
   );
-  return {
-    name: record.name,
-    provisioner: record.provisioner,
-    dir: ctx.dir,
-    subnet: record.subnet,
-    kubernetesEndpoint: record.kubernetesEndpoint,
-    endpoints: record.nodes.filter((n) => n.role === NodeRole.controlPlane).map((n) => n.address),
-    talosconfig:
-      record.talosconfig === undefined
-        ? undefined
-        : { path: record.talosconfig.path, context: record.talosconfig.context },
-    nodes,
-  };
+  return clusterInfoOf(record, ctx.dir, nodes);
 }
