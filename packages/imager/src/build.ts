@@ -1,4 +1,4 @@
-import { access, cp, mkdir, mkdtemp, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { VersionTag } from '@bronze/machinery';
 import { auditRootfs, type AuditResult } from './audit.ts';
@@ -11,6 +11,7 @@ import { assembleRootfs, normalizeDirModes } from './rootfs.ts';
 import { sizeReport, type SizeReport } from './size-report.ts';
 import { makeSquashfs } from './squashfs.ts';
 import { walkTree } from './tree.ts';
+import { pathExists } from './path-exists.ts';
 
 /** The names of a build's outputs inside its out directory (and inside a cache entry). */
 export const ImageFiles = {
@@ -65,15 +66,6 @@ export function imageRef(): string {
 }
 
 export const defaultRepoRoot = resolve(import.meta.dirname, '..', '..', '..');
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function readJson<T>(path: string): Promise<T> {
   return JSON.parse(await readFile(path, 'utf8')) as T;
@@ -169,15 +161,15 @@ async function result(outDir: string, cached: boolean): Promise<BuildResult> {
 /** Refuses to replace a different image in outDir without force; true when outDir already has this one. */
 async function checkOut(outDir: string, key: string, force: boolean): Promise<boolean> {
   const manifestPath = join(outDir, ImageFiles.manifest);
-  if (await exists(manifestPath)) {
+  if (await pathExists(manifestPath)) {
     const old = await readJson<Partial<ImageManifest>>(manifestPath);
-    if (old.key === key && (await exists(join(outDir, ImageFiles.squashfs)))) return !force;
+    if (old.key === key && (await pathExists(join(outDir, ImageFiles.squashfs)))) return !force;
     if (!force)
       throw new ImageError(
         'output-exists',
         `${outDir} already holds a different image (${String(old.key)}); pass --force to replace it`,
       );
-  } else if (!force && (await exists(join(outDir, ImageFiles.squashfs))))
+  } else if (!force && (await pathExists(join(outDir, ImageFiles.squashfs))))
     throw new ImageError(
       'output-exists',
       `${join(outDir, ImageFiles.squashfs)} already exists; pass --force to replace it`,
@@ -211,7 +203,7 @@ export async function buildImage(options: BuildOptions): Promise<BuildResult> {
       return await result(outDir, true);
     }
     const entry = join(cacheDir, plan.key);
-    const hit = !force && (await exists(join(entry, ImageFiles.manifest)));
+    const hit = !force && (await pathExists(join(entry, ImageFiles.manifest)));
     if (hit) options.onProgress?.(`cache hit ${plan.key.slice(0, 12)}: copying the image from ${entry}`);
     else {
       options.onProgress?.(`building image ${plan.key.slice(0, 12)}`);

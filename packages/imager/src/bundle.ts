@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { access, chmod, copyFile, mkdir, readFile, symlink } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImageError } from './image-error.ts';
 import { runTool } from './run-tool.ts';
+import { pathExists } from './path-exists.ts';
 
 /** The multi-call entry (docs/NODE.md): one bundle behind /sbin/init, the roles as symlinks to it. */
 export const InitEntry = 'packages/machined/src/main.ts';
@@ -10,15 +11,6 @@ export const InitRoles = ['machined', 'apid', 'trustd'] as const;
 
 export type BundleResult =
   { status: 'bundled'; file: string; bytes: number; sha256: string } | { status: 'skipped'; reason: string };
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Bundles machined, apid and trustd with esbuild into `outFile` (ESM, Node 24, a `#!/usr/bin/node`
@@ -30,13 +22,13 @@ export async function bundleInit(
   options: { repoRoot: string; signal?: AbortSignal | undefined },
 ): Promise<BundleResult> {
   const entry = join(options.repoRoot, InitEntry);
-  if (!(await exists(entry)))
+  if (!(await pathExists(entry)))
     throw new ImageError(
       'missing-input',
       `the multi-call entry ${entry} does not exist yet; /sbin/init is bundled from it (see docs/NODE.md)`,
     );
   const esbuild = join(options.repoRoot, 'node_modules', '.bin', 'esbuild');
-  if (!(await exists(esbuild)))
+  if (!(await pathExists(esbuild)))
     return {
       status: 'skipped',
       reason: `esbuild is not installed (no ${esbuild}); the image has no /sbin/init until esbuild is added as a dependency`,
