@@ -2,10 +2,10 @@
 // rest), the controller engine and the service supervisor. A reboot on the process platform ends
 // this object and makes a new one with a new boot id, as a real reboot would.
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DurableState, Engine, isNotFoundError, type Controller, type State } from '@bronze/runtime';
-import type { ConfigBundle } from '@bronze/machinery';
+import { writeFileAtomic, type ConfigBundle } from '@bronze/machinery';
 import { apiCertificatesController, type CertificateRequester } from '../controllers/api-certificates-controller.ts';
 import { osPkiOf } from '../controllers/config-facts.ts';
 import { etcdResourcesController } from '../controllers/etcd-resources-controller.ts';
@@ -53,7 +53,8 @@ async function bootId(platform: Platform): Promise<string> {
   if (platform.bootIdFile !== undefined) {
     const id = randomUUID();
     await mkdir(dirname(platform.bootIdFile), { recursive: true });
-    await writeFile(platform.bootIdFile, `${id}\n`);
+    // Atomically: a client reading the boot id while a reboot writes it sees the old id or the new one.
+    await writeFileAtomic({ path: platform.bootIdFile, data: `${id}\n`, mode: 0o644 }, { force: true });
     return id;
   }
   const kernel = await readFile(join(platform.procRoot, 'sys/kernel/random/boot_id'), 'utf8').catch(() => '');
