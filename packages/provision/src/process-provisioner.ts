@@ -15,6 +15,7 @@ import {
 import { allocateSubnet, releaseSubnet } from './loopback-subnet.ts';
 import { clusterConfigs, planNodes, type ClusterConfigs } from './node-configs.ts';
 import { isOurMachined, startNodeProcess } from './node-process.ts';
+import { startClusterNode, stopClusterNode, type StartNodeRequest } from './process-node-ops.ts';
 import { destroyRecordedCluster, stopRecordedNodes } from './process-destroy.ts';
 import {
   checkClusterShape,
@@ -52,10 +53,28 @@ export interface ProcessProvisionerOptions {
 export const DefaultWaitTimeoutMs = 120_000;
 const provisionerName = 'process';
 
-export function processProvisioner(options: ProcessProvisionerOptions): Provisioner {
+/** The process provider, with what only it can do: stop and start one node of a cluster. */
+export interface ProcessProvisioner extends Provisioner {
+  /** Stops one node (by name or address); its state stays. */
+  stopNode(
+    cluster: string,
+    node: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<'terminated' | 'killed' | 'gone'>;
+  /** Starts a stopped node again; with `wipe` its state is removed first (a new, empty machine). */
+  startNode(cluster: string, node: string, options?: StartNodeRequest): Promise<number>;
+}
+
+export function processProvisioner(options: ProcessProvisionerOptions): ProcessProvisioner {
   const root = resolve(options.stateRoot);
   const program = options.program ?? defaultNodeProgram(options.env);
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+  const nodeOps = {
+    root,
+    stopTimeoutMs,
+    ...(options.nodeBinary !== undefined ? { nodeBinary: options.nodeBinary } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  };
   const show = async (name: string): Promise<ClusterInfo> => clusterInfo(await requireRecord(root, name), root);
   return {
     name: provisionerName,
@@ -69,6 +88,9 @@ export function processProvisioner(options: ProcessProvisionerOptions): Provisio
         ...(opts.progress ? { progress: opts.progress } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       }),
+    stopNode: (cluster, node, opts = {}) =>
+      stopClusterNode(cluster, node, { ...nodeOps, ...(opts.signal ? { signal: opts.signal } : {}) }),
+    startNode: (cluster, node, opts = {}) => startClusterNode(cluster, node, { ...nodeOps, ...opts }),
   };
 }
 
