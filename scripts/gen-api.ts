@@ -40,13 +40,18 @@ import {
 const root = join(import.meta.dirname, '..');
 const protoRoot = join(root, 'packages/machinery/api');
 const committed = join(root, 'packages/machinery/src/api/gen');
-// Every proto tree and its committed output: the Talos API, and the subset of etcd's v3 API that
-// machined's etcd client speaks (its own package, since only machined talks to etcd).
+// Every proto tree and its committed output: the Talos API, and the subsets of etcd's v3 API and of
+// containerd's API that machined's clients speak (in machined, since only machined talks to them).
 const targets = [
   { protoRoot, committed },
   {
     protoRoot: join(root, 'packages/machined/src/etcd/proto'),
     committed: join(root, 'packages/machined/src/etcd/gen'),
+  },
+  // The subset of containerd's API that machined uses to list and inspect containers.
+  {
+    protoRoot: join(root, 'packages/machined/src/containerd/proto'),
+    committed: join(root, 'packages/machined/src/containerd/gen'),
   },
 ];
 const pluginScript = join(root, 'node_modules/@bufbuild/protoc-gen-es/bin/protoc-gen-es');

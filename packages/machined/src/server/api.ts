@@ -16,6 +16,7 @@ import {
 import type { Logger } from '../log/logger.ts';
 import { checkAuthorized } from './call-roles.ts';
 import { clientConfigHandlers } from './client-config-handler.ts';
+import { containerHandlers } from './container-handlers.ts';
 import { cosiStateHandlers } from './cosi-state.ts';
 import { etcdHandlers } from './etcd-handlers.ts';
 import { eventHandlers } from './event-handlers.ts';
@@ -42,6 +43,7 @@ export function machineServiceHandlers(node: NodeApi): HandlersOf<typeof machine
     ...systemHandlers(node),
     ...fileHandlers(node),
     ...etcdHandlers(node),
+    ...containerHandlers(node),
   };
 }
 
