@@ -180,6 +180,26 @@ void suite('control plane formation on 3 control planes and 2 workers', { skip, 
     assert.equal((await etcdctl(victim, ['get', '--print-value-only', '/bronze/before-snapshot'])).trim(), 'kept');
   });
 
+  test('a live config change of etcd arguments restarts etcd with them, and only then', async () => {
+    const node = cp(0);
+    const [before] = await etcdPids(node.stateDir);
+    assert.ok(before !== undefined);
+    const patch = ['-e', node.address, '-n', node.address, 'patch', 'mc', '--mode', 'no-reboot', '-p'];
+    await ok([...patch, '{"cluster":{"etcd":{"extraArgs":{"quota-backend-bytes":"4294967296"}}}}']);
+    const deadline = Date.now() + 30_000;
+    let now: number[] = [];
+    while ((now = await etcdPids(node.stateDir)).length === 0 || now.includes(before)) {
+      assert.ok(Date.now() < deadline, 'etcd was not restarted with its new arguments');
+      await sleep(200);
+    }
+    const argv = await readFile(`/proc/${String(now[0])}/cmdline`, 'utf8');
+    assert.match(argv, /--quota-backend-bytes=4294967296/);
+    await ok([...patch, '{"machine":{"env":{"BRONZE_TEST":"1"}}}']);
+    assert.deepEqual(await etcdPids(node.stateDir), now, 'a change etcd does not use leaves it running');
+    const r = await health(node.address, '60s');
+    assert.equal(r.code, 0, `${r.stdout}${r.stderr}`);
+  });
+
   const snapshot = () => join(root, 'etcd.snapshot');
   test('a snapshot is taken, then more keys are written', async () => {
     await ok(['-e', cp(0).address, '-n', cp(0).address, 'etcd', 'snapshot', snapshot()]);

@@ -69,6 +69,7 @@ export class Machined implements NodeApi {
       activate: async (config) => {
         this.#config = config;
         await storeConfig(this.#current().state, config);
+        await this.#current().etcd?.reconfigure(config, AbortSignal.timeout(60_000));
       },
       persisted: () => {
         this.#configFile = undefined;

@@ -50,6 +50,8 @@ export class NodeEtcd {
   readonly address: string;
   readonly paths: EtcdPaths;
   readonly #options: NodeEtcdOptions;
+  /** The config the node runs now: applied configs replace it (see reconfigure). */
+  #config: ConfigBundle;
   readonly #pki: EtcdPki;
   readonly #tls: EtcdClientTls;
   #local: EtcdClient;
@@ -61,6 +63,7 @@ export class NodeEtcd {
 
   private constructor(options: NodeEtcdOptions, pki: EtcdPki) {
     this.#options = options;
+    this.#config = options.config;
     this.#pki = pki;
     this.#logger = options.logger.child({ component: 'etcd' });
     this.name = (configHostname(options.config) ?? options.platform.defaultHostname()).split('.')[0] ?? '';
@@ -103,8 +106,7 @@ export class NodeEtcd {
   }
 
   spec(): ServiceSpec {
-    const { platform, config } = this.#options;
-    const cluster = config.v1alpha1()?.cluster;
+    const { platform } = this.#options;
     const health = healthOverride();
     return etcdServiceSpec({
       command: () =>
@@ -116,7 +118,7 @@ export class NodeEtcd {
           pkiDir: this.paths.pkiDir,
           launch: this.#launch ?? RestartFromData,
           listenLocalhost: platform.name !== 'process',
-          extraArgs: etcdExtraArgs(cluster),
+          extraArgs: etcdExtraArgs(this.#config.v1alpha1()?.cluster),
         }),
       client: () => this.#local,
       prepare: (signal) => this.#prepare(signal),
@@ -130,8 +132,8 @@ export class NodeEtcd {
     return {
       listenClientAddresses: this.#options.platform.name === 'process' ? [this.address] : [this.address, '127.0.0.1'],
       image: this.#version === undefined ? binary : `${binary} v${this.#version}`,
-      extraArgs: etcdExtraArgs(this.#options.config.v1alpha1()?.cluster),
-      endpoints: [...new Set([...etcdPeerHosts(this.#options.config, this.address), this.address])],
+      extraArgs: etcdExtraArgs(this.#config.v1alpha1()?.cluster),
+      endpoints: [...new Set([...etcdPeerHosts(this.#config, this.address), this.address])],
     };
   }
 
@@ -200,6 +202,24 @@ export class NodeEtcd {
     });
   }
 
+  /**
+   * Takes an applied config. When etcd's arguments change (cluster.etcd.extraArgs) and etcd runs,
+   * it restarts with them from its data, as Talos restarts etcd when EtcdSpec changes; a member
+   * that has not started yet simply starts with them. Returns whether etcd was restarted.
+   */
+  async reconfigure(config: ConfigBundle, signal: AbortSignal): Promise<boolean> {
+    const before = JSON.stringify(etcdExtraArgs(this.#config.v1alpha1()?.cluster));
+    this.#config = config;
+    const after = JSON.stringify(etcdExtraArgs(config.v1alpha1()?.cluster));
+    if (before === after || this.#launch === undefined) return false;
+    const state = this.#options.supervisor.get('etcd').state;
+    if (state !== 'Running') return false;
+    this.#logger.info('etcd arguments changed: restarting etcd from its data', { extraArgs: after });
+    this.#launch = RestartFromData;
+    await this.#options.supervisor.restart('etcd', { signal });
+    return true;
+  }
+
   /** Stops the etcd service (EtcdLeaveCluster); it stays stopped until the next boot. */
   async stopService(signal: AbortSignal): Promise<void> {
     await this.#options.supervisor.stop('etcd', { signal });
@@ -251,7 +271,7 @@ export class NodeEtcd {
 
   /** Client URLs of the other members (see etcdPeerHosts). */
   #endpoints(): string[] {
-    return etcdPeerHosts(this.#options.config, this.address).map(clientUrlOf);
+    return etcdPeerHosts(this.#config, this.address).map(clientUrlOf);
   }
 
   async #runJoin(signal: AbortSignal): Promise<void> {
