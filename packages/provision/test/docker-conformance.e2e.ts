@@ -1,21 +1,14 @@
 // The provisioner conformance suite (1 + 1 nodes) on the docker provider with the node image: part
-// of `npm run test:e2e`; skipped, naming what is missing, without an engine or the image.
+// of `npm run test:e2e`. The current node image is built (through the imager's cache) and loaded
+// first; the suite skips, naming the fix, only when no engine answers.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DefaultNodeImage, dockerProvisioner, isEngineError } from '../src/index.ts';
+import { dockerProvisioner, isEngineError } from '../src/index.ts';
 import { provisionerConformance } from '../src/provisioner-conformance.ts';
-import { resolveDockerHost } from '../src/docker/docker-host.ts';
-import { engineClient } from '../src/docker/engine-client.ts';
+import { nodeImageTarget } from './node-image-fixture.ts';
 
-const engine = engineClient(resolveDockerHost());
-const reachable = (await engine.ping().catch(() => '')) === 'OK';
-const hasImage =
-  reachable &&
-  (await engine.inspectImage(DefaultNodeImage).then(
-    () => true,
-    () => false,
-  ));
+const { engine, image, skip } = await nodeImageTarget();
 
 provisionerConformance('docker (node image)', {
   make: async (t) => {
@@ -24,7 +17,7 @@ provisionerConformance('docker (node image)', {
     return dockerProvisioner({
       stateRoot: root,
       socketPath: engine.socketPath,
-      image: DefaultNodeImage,
+      image,
       cidr: '10.213.30.0/28',
     });
   },
@@ -35,9 +28,6 @@ provisionerConformance('docker (node image)', {
     ),
   rsaBits: 2048,
   waitTimeoutMs: 120_000,
-  skip: !reachable
-    ? `no engine answers on ${engine.socketPath}: run scripts/podman-service`
-    : !hasImage
-      ? `needs the node image ${DefaultNodeImage} in the engine (packages/imager build + import)`
-      : false,
+  loopbackEndpoint: true,
+  skip,
 });

@@ -116,6 +116,8 @@ export interface ContainerInfo {
   State: { Status: string; Running: boolean; Pid: number; ExitCode: number; Error?: string };
   Config: { Labels: Labels | null; Image: string; Env: string[] | null };
   HostConfig: { Ulimits: Ulimit[] | null; ReadonlyRootfs: boolean; Privileged: boolean };
+  /** The storage driver's directories on the host (overlay: MergedDir, UpperDir, WorkDir). */
+  GraphDriver?: { Name: string; Data: Record<string, string> | null };
   NetworkSettings: {
     Networks: Record<string, { IPAddress: string }> | null;
     Ports: Record<string, { HostIp: string; HostPort: string }[] | null> | null;

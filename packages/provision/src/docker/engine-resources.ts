@@ -1,5 +1,6 @@
 // Engine calls for everything but containers: version, ping, networks, volumes, images.
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { engineJson, engineRequest } from './engine-http.ts';
 import { isEngineError } from './engine-error.ts';
 
@@ -112,18 +113,20 @@ export interface ImageInfo {
   Id: string;
   RepoTags: string[] | null;
   Size: number;
+  /** The uncompressed layers' digests (the image config's diff_ids). */
+  RootFS?: { Type: string; Layers?: string[] };
 }
 
 /**
  * Loads an image archive (docker-archive, or an OCI layout tar where the engine supports it) from a
- * file; returns the engine's report lines (`Loaded image: REF`).
+ * file path or a stream of tar chunks; returns the engine's report lines (`Loaded image: REF`).
  */
-export async function loadImage(sock: string, tarPath: string, o?: Opts): Promise<string[]> {
+export async function loadImage(sock: string, archive: string | AsyncIterable<Buffer>, o?: Opts): Promise<string[]> {
   const res = await engineRequest(sock, {
     method: 'POST',
     path: '/images/load',
     query: { quiet: true },
-    stream: createReadStream(tarPath),
+    stream: typeof archive === 'string' ? createReadStream(archive) : Readable.from(archive),
     timeoutMs: 600_000,
     ...sig(o),
   });
