@@ -187,10 +187,11 @@ void suite('control plane formation on 3 control planes and 2 workers', { skip, 
     const patch = ['-e', node.address, '-n', node.address, 'patch', 'mc', '--mode', 'no-reboot', '-p'];
     await ok([...patch, '{"cluster":{"etcd":{"extraArgs":{"quota-backend-bytes":"4294967296"}}}}']);
     const deadline = Date.now() + 30_000;
-    let now: number[] = [];
-    while ((now = await etcdPids(node.stateDir)).length === 0 || now.includes(before)) {
+    let now = await etcdPids(node.stateDir);
+    while (now.length === 0 || now.includes(before)) {
       assert.ok(Date.now() < deadline, 'etcd was not restarted with its new arguments');
       await sleep(200);
+      now = await etcdPids(node.stateDir);
     }
     const argv = await readFile(`/proc/${String(now[0])}/cmdline`, 'utf8');
     assert.match(argv, /--quota-backend-bytes=4294967296/);
