@@ -32,6 +32,8 @@ import { editCommand } from './commands/edit.ts';
 import { patchCommand } from './commands/patch.ts';
 import { bootstrapCommand } from './commands/bootstrap.ts';
 import { etcdCommand } from './commands/etcd.ts';
+import { containersCommand } from './commands/containers.ts';
+import { restartCommand } from './commands/restart.ts';
 
 /** Builds the whole command tree. Each command lives in a file of its own under commands/. */
 export function buildProgram(io: Io): Command {
@@ -78,6 +80,8 @@ export function buildProgram(io: Io): Command {
     patchCommand(io),
     bootstrapCommand(io),
     etcdCommand(io),
+    containersCommand(io),
+    restartCommand(io),
   ];
   const all = [...real, ...plannedCommands(new Set(real.map((c) => c.name())))];
   const order: readonly string[] = Object.values(Group);

@@ -15,7 +15,6 @@ interface Planned {
  */
 const planned: Planned[] = [
   { name: 'kubeconfig', summary: 'download an admin kubeconfig from a node', group: Group.Node },
-  { name: 'containers', aliases: ['c'], summary: 'list containers', group: Group.Node },
   { name: 'upgrade', summary: 'upgrade the OS of a node', group: Group.Node },
   { name: 'machineconfig', aliases: ['mc'], summary: 'patch and diff machine configs offline', group: Group.Config },
 ];
