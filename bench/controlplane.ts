@@ -1,6 +1,7 @@
 // npm run bench -- controlplane [--apply N]: process clusters from `cluster create` to healthy (etcd
 // bootstrapped, every check of osctl health passing) with 1 and 3 control planes (plus one worker
-// each), the time for the fresh control planes to join etcd after the bootstrap, and the
+// each), the time for the fresh control planes to join etcd after the bootstrap and for an empty
+// control plane replacing one to be a voting member again, and the
 // ApplyConfiguration round trip through apid (no-reboot, to a worker). The peer in the same run is
 // Version through the same apid: what an apply costs over the cheapest call on the same path.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -78,17 +79,46 @@ async function applyRoundTrips(info: ClusterInfo): Promise<{ apply: number[]; ve
   }
 }
 
+/** A control plane replaced by an empty machine: from its start to three voting members again. */
+async function rejoin(info: ClusterInfo): Promise<number> {
+  const target = resolveClientTarget(await loadClientConfig(join(root, 'talosconfig')), { context: info.name });
+  const client = await openNodeClient(target);
+  try {
+    const [first, , last] = info.nodes.filter((n) => n.role === 'controlplane');
+    if (first === undefined || last === undefined) throw new Error('rejoin needs three control planes');
+    const o = { metadata: nodeMetadata(first.address) };
+    const voters = async (): Promise<{ id: bigint; hostname: string }[]> => {
+      const r = await client.machine.etcdMemberList({}, o);
+      return (r.messages[0]?.members ?? []).filter((m) => !m.isLearner);
+    };
+    const old = (await voters()).find((m) => m.hostname === last.name)?.id;
+    await provisioner.stopNode(info.name, last.name);
+    const t0 = performance.now();
+    await provisioner.startNode(info.name, last.name, { wipe: true });
+    for (;;) {
+      const now = await voters().catch(() => []);
+      if (now.length === 3 && now.every((m) => m.id !== old)) return performance.now() - t0;
+      if (performance.now() - t0 > 180_000) throw new Error('the replaced control plane did not rejoin in 3 min');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    client.close();
+  }
+}
+
 try {
   const one = await form('bench1', 1);
   const rtt = await applyRoundTrips(one.info);
   await provisioner.destroy('bench1');
   const three = await form('bench3', 3);
+  const rejoinMs = await rejoin(three.info);
   await provisioner.destroy('bench3');
   const s = (ms: number): number => ms / 1000;
   process.stdout.write(
     `1 control plane + 1 worker: nodes answer ${s(one.startedMs).toFixed(1)} s, healthy ${s(one.healthyMs).toFixed(1)} s\n` +
       `3 control planes + 1 worker: nodes answer ${s(three.startedMs).toFixed(1)} s, healthy ${s(three.healthyMs).toFixed(1)} s; ` +
       `bootstrap to 3 voting members and health ${s(three.joinMs).toFixed(1)} s\n` +
+      `an empty control plane replacing one: start to voting member ${s(rejoinMs).toFixed(1)} s\n` +
       `apply-config no-reboot through apid: p50 ${percentile(rtt.apply, 50).toFixed(1)} ms, ` +
       `p99 ${percentile(rtt.apply, 99).toFixed(1)} ms over ${String(applies)}; Version on the same path p50 ` +
       `${percentile(rtt.version, 50).toFixed(2)} ms\n`,
@@ -99,6 +129,7 @@ try {
       create_to_healthy_3cp_s: s(three.healthyMs),
       bootstrap_to_healthy_1cp_s: s(one.joinMs),
       bootstrap_to_healthy_3cp_s: s(three.joinMs),
+      fresh_node_join_s: s(rejoinMs),
       apply_p50_ms: percentile(rtt.apply, 50),
       apply_p99_ms: percentile(rtt.apply, 99),
       version_p50_ms: percentile(rtt.version, 50),
