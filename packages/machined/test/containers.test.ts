@@ -15,7 +15,7 @@ function ids(reply: machineApi.ContainersResponse): string[] {
   return (reply.messages[0]?.containers ?? []).map((c) => c.id);
 }
 
-test('Containers lists the system containerd namespace, says when containerd is absent, and Restart stops a task', async (t) => {
+test('Containers and Stats read the system containerd, say when it is absent, and Restart stops a task', async (t) => {
   const address = nextAddress();
   const node = await startNode(t, { config: await controlPlaneConfig(address), address });
   const socket = systemContainerdSocket(node.dir);
@@ -68,6 +68,14 @@ test('Containers lists the system containerd namespace, says when containerd is 
   assert.equal(task.status, 'RUNNING');
   assert.equal(task.pid, pid);
   assert.equal(task.image, 'bronze.local/pause:3.10.1');
+
+  // Stats reads the task's cgroup statistics through containerd; the record without a task has none.
+  const stats = (await node.machine.stats({ namespace: 'system' }, { deadline: soon() })).messages[0]?.stats ?? [];
+  assert.deepEqual(
+    stats.map((s) => s.id),
+    ['bronze-pause'],
+  );
+  assert.ok((stats[0]?.memoryUsage ?? 0n) > 0n, 'the pause task uses some memory');
 
   // Restart sends SIGTERM to the task; pause exits on it and nothing supervises it here.
   await node.machine.restart({ namespace: 'system', id: 'bronze-pause' }, { deadline: soon() });

@@ -7,6 +7,7 @@ import { ApiError, createClient, dial, isApiError, type CallOptions } from '@bro
 import { Containers, type Container } from './gen/containerd/services/containers/v1/containers_pb.ts';
 import { Tasks } from './gen/containerd/services/tasks/v1/tasks_pb.ts';
 import { Status, type Process } from './gen/containerd/types/task/task_pb.ts';
+import { taskUsage, type TaskUsage } from './task-metrics.ts';
 
 /** A task's state as containerd names it (upper case, as Talos shows it). */
 export type TaskStatus = 'UNKNOWN' | 'CREATED' | 'RUNNING' | 'STOPPED' | 'PAUSED' | 'PAUSING';
@@ -24,6 +25,10 @@ export interface TaskRecord {
   status: TaskStatus;
 }
 
+export interface TaskMetrics extends TaskUsage {
+  containerId: string;
+}
+
 export interface ContainerdCallOptions {
   signal?: AbortSignal;
 }
@@ -36,6 +41,8 @@ export interface ContainerdClient {
   containers(namespace: string, options?: ContainerdCallOptions): Promise<ContainerRecord[]>;
   /** Every task of `namespace`: one per container that has one. */
   tasks(namespace: string, options?: ContainerdCallOptions): Promise<TaskRecord[]>;
+  /** CPU and memory use of every task of `namespace` whose statistics containerd can read. */
+  metrics(namespace: string, options?: ContainerdCallOptions): Promise<TaskMetrics[]>;
   /** Sends `signal` to the task of container `id` (its init process). */
   kill(namespace: string, id: string, options: ContainerdCallOptions & { killSignal: number }): Promise<void>;
   close(): void;
@@ -112,6 +119,13 @@ export function openContainerdClient(socket: string, options: OpenContainerdClie
       ),
     tasks: (ns, o) =>
       call('task list', async () => (await tasks.list({}, namespaceCall(ns, timeoutMs, o))).tasks.map(task)),
+    metrics: (ns, o) =>
+      call('task metrics', async () =>
+        (await tasks.metrics({}, namespaceCall(ns, timeoutMs, o))).metrics.flatMap((m) => {
+          const usage = taskUsage(m.data);
+          return usage === undefined ? [] : [{ containerId: m.id, ...usage }];
+        }),
+      ),
     kill: (ns, id, o) =>
       call('task kill', async () => {
         await tasks.kill({ containerId: id, signal: o.killSignal }, namespaceCall(ns, timeoutMs, o));

@@ -35,6 +35,8 @@ function fake(seen: Seen, options: { down?: boolean } = {}): (socket: string) =>
       },
       tasks: (ns) =>
         Promise.resolve(ns === 'empty' ? [] : [{ containerId: 'etcd', pid: 7, status: 'RUNNING' as const }]),
+      metrics: (ns) =>
+        Promise.resolve(ns === 'empty' ? [] : [{ containerId: 'etcd', memoryUsage: 2_500_000n, cpuUsage: 9n }]),
       kill: (namespace, id, o) => {
         seen.killed.push({ namespace, id, signal: o.killSignal });
         return Promise.resolve();
@@ -105,4 +107,17 @@ test('Restart sends SIGTERM to the named container, refuses an empty or unknown 
   );
   await h.restart?.({ namespace: 'system', id: 'etcd', driver: 0 } as never, ctx);
   assert.deepEqual(seen.killed, [{ namespace: 'system', id: 'etcd', signal: 15 }]);
+});
+
+test('Stats reports memory and CPU of the containers containerd has statistics for', async () => {
+  const seen = newSeen();
+  const h = containerHandlers(nodeOn(containerPlatform({ address: '10.5.0.2', env: {} })), { open: fake(seen) });
+  const reply = (await h.stats?.({ namespace: '', driver: 0 } as never, ctx)) as {
+    messages: { stats: { id: string; podId: string; memoryUsage: bigint; cpuUsage: bigint }[] }[];
+  };
+  assert.deepEqual(reply.messages[0]?.stats, [
+    { namespace: 'system', id: 'etcd', podId: 'etcd', name: 'etcd', memoryUsage: 2_500_000n, cpuUsage: 9n },
+  ]);
+  const empty = (await h.stats?.({ namespace: 'empty', driver: 0 } as never, ctx)) as { messages: { stats: [] }[] };
+  assert.deepEqual(empty.messages[0]?.stats, []);
 });

@@ -1,4 +1,4 @@
-// Containers and Restart from a containerd of the node: the system containerd (driver CONTAINERD,
+// Containers, Stats and Restart from a containerd of the node: the system containerd (driver CONTAINERD,
 // namespace `system` unless the request names another) or the CRI one (driver CRI, `k8s.io`), both
 // read through containerd's own API. A containerd that does not answer is UNAVAILABLE naming its
 // socket (and, where the platform does not run it, why); a namespace with nothing in it is empty.
@@ -69,6 +69,18 @@ async function list(client: ContainerdClient, namespace: string, signal: AbortSi
   return containerViews(namespace, { containers, tasks });
 }
 
+/** The CPU and memory use of each container whose task containerd has statistics for. */
+async function stats(client: ContainerdClient, namespace: string, signal: AbortSignal) {
+  const [views, metrics] = await Promise.all([list(client, namespace, signal), client.metrics(namespace, { signal })]);
+  const byId = new Map(metrics.map((m) => [m.containerId, m]));
+  return views.flatMap((v) => {
+    const m = byId.get(v.internalId);
+    if (m === undefined) return [];
+    const { namespace: ns, id, podId, name } = v;
+    return [{ namespace: ns, id, podId, name, memoryUsage: m.memoryUsage, cpuUsage: m.cpuUsage }];
+  });
+}
+
 const SIGTERM = 15;
 
 export function containerHandlers(node: NodeApi, options: ContainerHandlersOptions = {}): Handlers {
@@ -78,6 +90,11 @@ export function containerHandlers(node: NodeApi, options: ContainerHandlersOptio
       const t = target(node, req);
       const views = await withContainerd(node, t, (c) => list(c, t.namespace, ctx.signal), open);
       return { messages: [{ metadata: replyMetadata(node), containers: views }] };
+    },
+    stats: async (req, ctx) => {
+      const t = target(node, req);
+      const found = await withContainerd(node, t, (c) => stats(c, t.namespace, ctx.signal), open);
+      return { messages: [{ metadata: replyMetadata(node), stats: found }] };
     },
     // As Talos: the container's task gets SIGTERM, and whoever supervises it (the kubelet for CRI
     // containers) starts it again.
