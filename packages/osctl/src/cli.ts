@@ -34,6 +34,7 @@ import { bootstrapCommand } from './commands/bootstrap.ts';
 import { etcdCommand } from './commands/etcd.ts';
 import { containersCommand } from './commands/containers.ts';
 import { restartCommand } from './commands/restart.ts';
+import { statsCommand } from './commands/stats.ts';
 
 /** Builds the whole command tree. Each command lives in a file of its own under commands/. */
 export function buildProgram(io: Io): Command {
@@ -82,6 +83,7 @@ export function buildProgram(io: Io): Command {
     etcdCommand(io),
     containersCommand(io),
     restartCommand(io),
+    statsCommand(io),
   ];
   const all = [...real, ...plannedCommands(new Set(real.map((c) => c.name())))];
   const order: readonly string[] = Object.values(Group);

@@ -35,6 +35,19 @@ async function fake(t: Parameters<typeof startFakeNode>[0]) {
         if (nodeOf(ctx) === 'down') throw new ApiError('unavailable', 'containerd does not answer on /x.sock');
         return { messages: [{ containers: req.driver === commonApi.ContainerDriver.CRI ? pods : system }] };
       },
+      stats: (req) => {
+        seen.push({ namespace: req.namespace, driver: req.driver });
+        return {
+          messages: [
+            {
+              stats: [
+                { namespace: req.namespace, id: 'ns/p:c', podId: 'ns/p', memoryUsage: 12_345_678n, cpuUsage: 99n },
+                { namespace: req.namespace, id: 'ns/p', podId: 'ns/p', memoryUsage: 500_000n, cpuUsage: 7n },
+              ],
+            },
+          ],
+        };
+      },
       restart: (req, ctx) => {
         seen.push({ namespace: req.namespace, driver: req.driver, id: req.id });
         if (req.id === 'nope')
@@ -92,4 +105,17 @@ test('restart sends the id with the namespace and driver; an unknown id fails; n
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^a: .*container "nope" not found/m);
   assert.equal((await osctl(node, ['restart'])).code, 2);
+});
+
+test('stats prints memory in MB and CPU time per container, pod members indented; -k asks CRI', async (t) => {
+  const { node, seen } = await fake(t);
+  const run = await osctl(node, ['stats', '-k', '-n', 'a']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(
+    run.stdout,
+    'NODE   NAMESPACE   ID          MEMORY(MB)   CPU\n' +
+      'a      k8s.io      ns/p        0.50         7\n' +
+      'a      k8s.io      └─ ns/p:c   12.35        99\n',
+  );
+  assert.deepEqual(seen, [{ namespace: 'k8s.io', driver: commonApi.ContainerDriver.CRI }]);
 });
