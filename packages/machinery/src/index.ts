@@ -98,6 +98,7 @@ export type { MergeResult } from './client-config/edit.ts';
 export { describeCurrentContext, formatContextInfo, formatContextsTable } from './client-config/info.ts';
 export type { ClientContextInfo } from './client-config/info.ts';
 export { loadConfig } from './config/load.ts';
+export { parseGoDuration } from './config/go-duration.ts';
 export type { LoadOptions as LoadConfigOptions, LoadResult as LoadConfigResult } from './config/load.ts';
 export { ConfigBundle } from './config/bundle.ts';
 export type { Location as ConfigLocation } from './config/bundle.ts';
@@ -263,3 +264,12 @@ export { HealthCheckError, isHealthCheckError } from './health/health-error.ts';
 export { learnNodeRoles } from './health/node-roles.ts';
 export { memberProblems } from './health/etcd-checks.ts';
 export { compileJsonPath, formatColumnValue } from '@bronze/runtime';
+export {
+  adminKubeconfig,
+  DefaultAdminCertLifetimeMs,
+  KubeconfigError,
+  isKubeconfigError,
+} from './kubernetes/admin-kubeconfig.ts';
+export type { AdminKubeconfigOptions } from './kubernetes/admin-kubeconfig.ts';
+export { mergeKubeconfig } from './kubernetes/kubeconfig-merge.ts';
+export type { MergeResult as KubeconfigMergeResult } from './kubernetes/kubeconfig-merge.ts';

@@ -24,14 +24,4 @@ export function goDuration(ms: number): string {
 }
 
 /** Parses a Go-style duration (`30s`, `5m`, `1h30m`, `24h`); undefined when malformed. */
-export function parseGoDuration(text: string): number | undefined {
-  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
-  let total = 0;
-  let matched = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const n = Number(m[1]);
-    total += n * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const)[m[2] as 'ms' | 's' | 'm' | 'h'];
-    matched = re.lastIndex;
-  }
-  return matched === text.length && text !== '' ? total : undefined;
-}
+export { parseGoDuration } from '@bronze/machinery';
