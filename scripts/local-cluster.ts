@@ -1,68 +1,135 @@
-// npm run cluster (and scripts/dev cluster): brings up a local Bronze cluster on the process
-// platform (one control plane, one worker, each machined + apid on its own loopback address) and
-// says how to use it. Arguments: [--name NAME] [--controlplanes N] [--workers N]; an existing
-// cluster of that name is shown instead of created again.
+// npm run cluster (and scripts/dev cluster): brings up a local Bronze cluster and says how to use
+// it. By default a docker cluster: the container engine is made to answer (Podman's service on
+// /run/bronze/podman.sock when there is no Docker and no DOCKER_HOST), the node image is built (from
+// the imager's cache when nothing changed) and loaded when the engine lacks it, then one control
+// plane and one worker run as node containers. `--provisioner process` runs the nodes as host
+// processes instead (no engine, no image). Arguments: [--name NAME] [--controlplanes N]
+// [--workers N] [--provisioner docker|process]; an existing cluster of that name is shown (its
+// stopped containers started) instead of created again.
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatErrorChain } from '@bronze/machinery';
 import {
   bootstrapCluster,
+  DockerSocket,
+  dockerProvisioner,
+  engineClient,
+  ensurePodmanService,
   formatClusterSummary,
   isProvisionError,
   processProvisioner,
+  resolveDockerHost,
   stateRoot,
+  type ClusterInfo,
 } from '@bronze/provision';
+import { imageRef } from '@bronze/imager';
+import { ensureNodeImage } from './node-image.ts';
 
 const { values } = parseArgs({
   options: {
     name: { type: 'string', default: 'bronze-default' },
     controlplanes: { type: 'string', default: '1' },
     workers: { type: 'string', default: '1' },
+    provisioner: { type: 'string', default: 'docker' },
   },
 });
 const name = values.name;
 const talosconfig = process.env['TALOSCONFIG'] ?? join(homedir(), '.talos', 'config');
-const provisioner = processProvisioner({ stateRoot: stateRoot(undefined) });
 const say = (line: string): void => {
   process.stderr.write(`cluster: ${line}\n`);
 };
 
+/** An engine that answers (Podman's service started when there is no Docker and no DOCKER_HOST). */
+async function engineSocket(): Promise<string> {
+  const given = process.env['DOCKER_HOST'];
+  const socketPath = resolveDockerHost();
+  if ((given === undefined || given === '') && !existsSync(DockerSocket)) {
+    const service = await ensurePodmanService({ socketPath });
+    say(service.message);
+    return service.socketPath;
+  }
+  if (
+    (await engineClient(socketPath)
+      .ping()
+      .catch(() => '')) !== 'OK'
+  )
+    throw new Error(`no container engine answers on ${socketPath}: start Docker, or unset DOCKER_HOST`);
+  return socketPath;
+}
+
+/** The current node image in the engine: built from the imager's cache, loaded when missing or older. */
+async function nodeImage(socketPath: string): Promise<string> {
+  const image = await ensureNodeImage({ socketPath, onProgress: say });
+  say(`node image ${image.ref}: ${image.loaded} (${image.cached ? 'cached' : 'fresh'} build)`);
+  return image.ref;
+}
+
+/** Starts the stopped node containers of an existing docker cluster (after a host restart, say). */
+async function startStopped(info: ClusterInfo, socketPath: string): Promise<void> {
+  const engine = engineClient(socketPath);
+  for (const node of info.nodes.filter((n) => n.state === 'stopped')) {
+    say(`starting the stopped container ${node.name}`);
+    await engine.startContainer(node.name);
+  }
+}
+
+function usage(info: ClusterInfo, docker: boolean): string {
+  const context = info.talosconfig?.context ?? name;
+  const osctl = 'npx osctl';
+  const first = info.nodes[0]?.address ?? '';
+  const last = info.nodes.at(-1)?.address ?? '';
+  const destroyed = docker
+    ? 'stops and removes the containers, volumes and network'
+    : 'stops every process, removes the state';
+  return (
+    `${formatClusterSummary(info)}\n` +
+    'healthy: etcd is bootstrapped and osctl health passes (Kubernetes is not built yet)\n\n' +
+    'use it:\n' +
+    `  ${osctl} --context ${context} version                  # every node, through the first control plane\n` +
+    `  ${osctl} --context ${context} services -n ${last}\n` +
+    `  ${osctl} --context ${context} logs machined -n ${first}\n` +
+    `  ${osctl} --context ${context} -n ${first} etcd members\n` +
+    `  ${osctl} --context ${context} health\n` +
+    `  ${osctl} cluster show --name ${name}\n` +
+    `  ${osctl} cluster destroy --name ${name}                # ${destroyed}\n`
+  );
+}
+
+function count(flag: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw new Error(`--${flag} ${value} is not a whole number`);
+  return Number(value);
+}
+
 try {
-  const existing = await provisioner.show(name).catch((err: unknown) => {
+  const kind = values.provisioner;
+  if (kind !== 'docker' && kind !== 'process')
+    throw new Error(`--provisioner ${kind} is not known: give docker (the default) or process`);
+  const docker = kind === 'docker';
+  const controlPlanes = count('controlplanes', values.controlplanes);
+  const workers = count('workers', values.workers);
+  const socketPath = docker ? await engineSocket() : undefined;
+  // The image is named up front but built only for a new cluster: showing one needs no image.
+  const provisioner =
+    socketPath === undefined
+      ? processProvisioner({ stateRoot: stateRoot(undefined) })
+      : dockerProvisioner({ stateRoot: stateRoot(undefined), socketPath, image: imageRef() });
+  let existing = await provisioner.show(name).catch((err: unknown) => {
     if (isProvisionError(err, 'not-found')) return undefined;
     throw err;
   });
-  const count = (flag: string, value: string): number => {
-    if (!/^\d+$/.test(value)) throw new Error(`--${flag} ${value} is not a whole number`);
-    return Number(value);
-  };
-  const info =
-    existing ??
-    (await provisioner.create({
-      name,
-      controlPlanes: count('controlplanes', values.controlplanes),
-      workers: count('workers', values.workers),
-      talosconfig,
-      progress: say,
-    }));
-  if (existing !== undefined) say(`cluster ${name} exists already; showing it (destroy it to start afresh)`);
+  if (existing !== undefined) {
+    say(`cluster ${name} exists already; showing it (destroy it to start afresh)`);
+    if (socketPath !== undefined && existing.nodes.some((n) => n.state === 'stopped')) {
+      await startStopped(existing, socketPath);
+      existing = await provisioner.show(name);
+    }
+  } else if (socketPath !== undefined) await nodeImage(socketPath);
+  const info = existing ?? (await provisioner.create({ name, controlPlanes, workers, talosconfig, progress: say }));
   // Bootstrapping twice is harmless (an existing etcd is reported), so an existing cluster is checked too.
   await bootstrapCluster(info, { timeoutMs: 5 * 60_000, progress: say });
-  const context = info.talosconfig?.context ?? name;
-  const osctl = 'npx osctl';
-  process.stdout.write(
-    `${formatClusterSummary(info)}\n` +
-      'healthy: etcd is bootstrapped and osctl health passes (Kubernetes is not built yet)\n\n' +
-      'use it:\n' +
-      `  ${osctl} --context ${context} version                  # every node, through the first control plane\n` +
-      `  ${osctl} --context ${context} services -n ${info.nodes.at(-1)?.address ?? ''}\n` +
-      `  ${osctl} --context ${context} logs machined -n ${info.nodes[0]?.address ?? ''}\n` +
-      `  ${osctl} --context ${context} -n ${info.nodes[0]?.address ?? ''} etcd members\n` +
-      `  ${osctl} --context ${context} health\n` +
-      `  ${osctl} cluster show --name ${name}\n` +
-      `  ${osctl} cluster destroy --name ${name}                # stops every process, removes the state\n`,
-  );
+  process.stdout.write(usage(info, docker));
 } catch (err) {
   say(`error: ${formatErrorChain(err)}`);
   process.exitCode = 1;
