@@ -23,6 +23,7 @@ import { mountsCommand } from './commands/mounts.ts';
 import { listCommand } from './commands/list.ts';
 import { readCommand } from './commands/read.ts';
 import { copyCommand } from './commands/copy.ts';
+import { kubeconfigCommand } from './commands/kubeconfig.ts';
 import { usageCommand } from './commands/usage.ts';
 import { rebootCommand } from './commands/reboot.ts';
 import { shutdownCommand } from './commands/shutdown.ts';
@@ -72,6 +73,7 @@ export function buildProgram(io: Io): Command {
     listCommand(io),
     readCommand(io),
     copyCommand(io),
+    kubeconfigCommand(io),
     usageCommand(io),
     rebootCommand(io),
     shutdownCommand(io),

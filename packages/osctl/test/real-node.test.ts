@@ -3,7 +3,7 @@
 // endpoint with -n. Skipped only when machined is not in the tree.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, suite, test } from 'node:test';
@@ -153,6 +153,32 @@ void suite('osctl against a real process cluster', { skip: missing, timeout: 120
       run.stderr,
       /^error: the server certificate of 127\.\d+\.\d+\.\d+:50000 is not signed by the CA of talosconfig context "other"/,
     );
+  });
+
+  test('kubeconfig merges into ~/.kube/config, replaces the same cluster, refuses a worker', async () => {
+    const first = await osctl(['kubeconfig', '-n', cp]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /merged into .*\.kube\/config: context admin@osctl is current\n$/);
+    const path = join(root, '.kube', 'config');
+    assert.equal((await stat(path)).mode & 0o777, 0o600);
+    const again = await osctl(['kubeconfig', '-n', cp]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stderr, '');
+    const text = await readFile(path, 'utf8');
+    assert.equal(text.match(/name: admin@osctl\n/g)?.length, 2, text);
+    assert.match(text, /current-context: admin@osctl/);
+    assert.match(text, /system|client-certificate-data: /);
+    const whole = await osctl(['kubeconfig', path, '--merge=false', '-n', cp]);
+    assert.equal(whole.code, 1);
+    assert.match(whole.stderr, /exists/);
+    const named = await osctl(['kubeconfig', '.', '--merge=false', '--force-context-name', 'lab', '-n', cp]);
+    assert.equal(named.code, 0, named.stderr);
+    assert.match(await readFile(join(root, 'kubeconfig'), 'utf8'), /current-context: lab/);
+    const refused = await osctl(['kubeconfig', join(root, 'w'), '-n', worker]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /control-plane nodes only/);
+    const two = await osctl(['kubeconfig', '-n', `${cp},${worker}`]);
+    assert.equal(two.code, 2);
   });
 
   test('reboot --wait brings the worker back', async () => {

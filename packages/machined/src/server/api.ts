@@ -23,6 +23,7 @@ import { eventHandlers } from './event-handlers.ts';
 import { fileHandlers } from './file-handlers.ts';
 import { guardHandlers } from './guard.ts';
 import { infoHandlers } from './info-handlers.ts';
+import { kubeconfigHandlers } from './kubeconfig-handler.ts';
 import { lifecycleHandlers } from './lifecycle-handlers.ts';
 import type { NodeApi } from './node-api.ts';
 import { serviceHandlers } from './service-handlers.ts';
@@ -43,6 +44,7 @@ export function machineServiceHandlers(node: NodeApi): HandlersOf<typeof machine
     ...systemHandlers(node),
     ...fileHandlers(node),
     ...etcdHandlers(node),
+    ...kubeconfigHandlers(node),
     ...containerHandlers(node),
   };
 }

@@ -24,11 +24,12 @@ export interface MergeResult {
 export function mergeKubeconfig(
   existing: string | undefined,
   incoming: string,
-  options: { force?: boolean; source?: string } = {},
+  options: { force?: boolean; source?: string; contextName?: string } = {},
 ): MergeResult {
   const source = options.source ?? 'the kubeconfig';
   const base = parse(existing ?? 'apiVersion: v1\nkind: Config\n', source);
   const add = parse(incoming, 'the new kubeconfig');
+  if (options.contextName !== undefined) renameContext(add, options.contextName);
   const suffix =
     options.force === true ? '' : freeSuffix(entries(base, 'clusters', source), entries(add, 'clusters', ''));
   const renamed: string[] = [];
@@ -49,6 +50,14 @@ export function mergeKubeconfig(
   const context = `${currentContext}${suffix}`;
   base.set('current-context', context);
   return { text: base.toString(), context, renamed };
+}
+
+/** Names the current context of `doc` `name` (talosctl's --force-context-name). */
+function renameContext(doc: Document.Parsed, name: string): void {
+  const current = doc.get('current-context');
+  const list = entries(doc, 'contexts', 'the new kubeconfig').map((c) => (c.name === current ? { ...c, name } : c));
+  doc.set('contexts', doc.createNode(list));
+  doc.set('current-context', name);
 }
 
 /**

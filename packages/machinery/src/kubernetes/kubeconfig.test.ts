@@ -107,3 +107,13 @@ test('merge refuses a kubeconfig that is not YAML or not a mapping, naming it', 
   assert.throws(() => mergeKubeconfig('- 1\n', 'kind: Config\n', { source: 'K' }), /K is not a kubeconfig/);
   assert.throws(() => mergeKubeconfig('clusters: 3\n', 'kind: Config\n', { source: 'K' }), /K: clusters is not a list/);
 });
+
+test('a forced context name replaces admin@CLUSTER and becomes current', async () => {
+  const r = mergeKubeconfig(undefined, await adminKubeconfig(controlplane), { contextName: 'lab' });
+  assert.equal(r.context, 'lab');
+  const kc = parse(r.text) as Kubeconfig;
+  assert.deepEqual(
+    kc.contexts.map((c) => [c.name, c.context.user]),
+    [['lab', 'admin@demo']],
+  );
+});

@@ -14,7 +14,6 @@ interface Planned {
  * Each entry moves to a file of its own under commands/ when it is implemented.
  */
 const planned: Planned[] = [
-  { name: 'kubeconfig', summary: 'download an admin kubeconfig from a node', group: Group.Node },
   { name: 'upgrade', summary: 'upgrade the OS of a node', group: Group.Node },
   { name: 'machineconfig', aliases: ['mc'], summary: 'patch and diff machine configs offline', group: Group.Config },
 ];
