@@ -73,6 +73,21 @@ void suite('docker engine client (real engine)', { skip }, () => {
     assert.deepEqual(await engine.listNetworks(labels), []);
   });
 
+  void test('volumes listed by several labels: only those carrying all of them (Podman ORs them)', async (t) => {
+    const engine = await testEngine();
+    const name = uniqueName('bronze-lbl');
+    const shared = { 'bronze.test': name };
+    for (const c of ['a', 'b']) {
+      const v = await engine.createVolume({ name: `${name}-${c}`, labels: { ...shared, 'bronze.test.c': c } });
+      t.after(() => engine.removeVolume(v.Name, { force: true }));
+    }
+    assert.deepEqual(
+      (await engine.listVolumes({ ...shared, 'bronze.test.c': 'a' })).map((v) => v.Name),
+      [`${name}-a`],
+    );
+    assert.deepEqual(await engine.listVolumes({ ...shared, 'bronze.test.c': 'nope' }), []);
+  });
+
   void test('a node-shaped container: load, create, start, logs, stop, kill, remove', async (t) => {
     const engine = await testEngine();
     const name = uniqueName('bronze-ctr');

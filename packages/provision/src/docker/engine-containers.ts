@@ -2,7 +2,8 @@
 // ulimits, a fixed address on a network, labels), start, stop, kill, inspect, logs, remove.
 import { demultiplex } from './log-stream.ts';
 import { engineJson, engineRequest } from './engine-http.ts';
-import { gone, type Labels } from './engine-resources.ts';
+import { gone } from './engine-resources.ts';
+import { hasAllLabels, labelFilters, type Labels } from './label-filter.ts';
 import { clampUlimits, NodeUlimits, readHardLimits, type Ulimit } from './ulimits.ts';
 
 interface Opts {
@@ -135,16 +136,15 @@ export interface ContainerSummary {
 }
 
 /** Every container (running or not) with all these labels. */
-export const listContainers = (sock: string, labels: Labels, o?: Opts) =>
-  engineJson<ContainerSummary[]>(sock, {
+export async function listContainers(sock: string, labels: Labels, o?: Opts): Promise<ContainerSummary[]> {
+  const reply = await engineJson<ContainerSummary[]>(sock, {
     method: 'GET',
     path: '/containers/json',
-    query: {
-      all: true,
-      filters: JSON.stringify({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) }),
-    },
+    query: { all: true, filters: labelFilters(labels) },
     ...sig(o),
   });
+  return reply.filter((c) => hasAllLabels(c.Labels, labels));
+}
 
 /** The container's stdout and stderr so far (`tail` lines, default all). */
 export async function containerLogs(

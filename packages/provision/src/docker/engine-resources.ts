@@ -3,8 +3,9 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { engineJson, engineRequest } from './engine-http.ts';
 import { isEngineError } from './engine-error.ts';
+import { hasAllLabels, labelFilters, type Labels } from './label-filter.ts';
 
-export type Labels = Record<string, string>;
+export type { Labels } from './label-filter.ts';
 interface Opts {
   signal?: AbortSignal;
 }
@@ -23,9 +24,6 @@ export const version = (sock: string, o?: Opts) =>
 export async function ping(sock: string, o?: Opts): Promise<string> {
   return (await engineRequest(sock, { method: 'GET', path: '/_ping', ...sig(o) })).body.toString('utf8');
 }
-
-/** Filters as the engine takes them: `{label: ["k=v"]}`. */
-const filters = (labels: Labels) => JSON.stringify({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) });
 
 export interface NetworkSpec {
   name: string;
@@ -65,8 +63,16 @@ export async function createNetwork(sock: string, spec: NetworkSpec, o?: Opts): 
 export const inspectNetwork = (sock: string, id: string, o?: Opts) =>
   engineJson<NetworkInfo>(sock, { method: 'GET', path: `/networks/${encodeURIComponent(id)}`, ...sig(o) });
 
-export const listNetworks = (sock: string, labels: Labels, o?: Opts) =>
-  engineJson<NetworkInfo[]>(sock, { method: 'GET', path: '/networks', query: { filters: filters(labels) }, ...sig(o) });
+/** Every network with all these labels. */
+export async function listNetworks(sock: string, labels: Labels, o?: Opts): Promise<NetworkInfo[]> {
+  const reply = await engineJson<NetworkInfo[]>(sock, {
+    method: 'GET',
+    path: '/networks',
+    query: { filters: labelFilters(labels) },
+    ...sig(o),
+  });
+  return reply.filter((n) => hasAllLabels(n.Labels, labels));
+}
 
 /** Removes a network; false when it was not there. */
 export async function removeNetwork(sock: string, id: string, o?: Opts): Promise<boolean> {
@@ -91,10 +97,10 @@ export async function listVolumes(sock: string, labels: Labels, o?: Opts): Promi
   const reply = await engineJson<{ Volumes: VolumeInfo[] | null }>(sock, {
     method: 'GET',
     path: '/volumes',
-    query: { filters: filters(labels) },
+    query: { filters: labelFilters(labels) },
     ...sig(o),
   });
-  return reply.Volumes ?? [];
+  return (reply.Volumes ?? []).filter((v) => hasAllLabels(v.Labels, labels));
 }
 
 /** Removes a volume (force: even while in use by a stopped container); false when not there. */
