@@ -88,7 +88,7 @@ test('the control-plane config has the v1alpha1 layout and every CA with its key
   assert.equal(cluster['secretboxEncryptionSecret'], secrets.secrets.secretboxEncryptionSecret);
   const apiServer = cluster['apiServer'] as Record<string, unknown>;
   assert.deepEqual(apiServer['certSANs'], ['10.5.0.2', 'api.example.com']);
-  assert.equal(apiServer['image'], 'registry.k8s.io/kube-apiserver:v1.34.1');
+  assert.equal(apiServer['image'], 'registry.k8s.io/kube-apiserver:v1.34.10');
   for (const path of [['ca'], ['aggregatorCA'], ['etcd', 'ca']]) {
     let node: unknown = cluster;
     for (const p of path) node = (node as Record<string, unknown>)[p];

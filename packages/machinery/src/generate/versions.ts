@@ -1,7 +1,7 @@
 /** The Talos release whose config format and defaults `gen config` follows. */
 export const DefaultTalosVersion = 'v1.11.3';
 /** Kubernetes version `gen config` targets unless --kubernetes-version says otherwise. */
-export const DefaultKubernetesVersion = '1.34.1';
+export const DefaultKubernetesVersion = '1.34.10';
 
 export const DefaultInstallDisk = '/dev/sda';
 export const DefaultInstallImage = `ghcr.io/siderolabs/installer:${DefaultTalosVersion}`;
