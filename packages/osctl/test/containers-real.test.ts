@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -27,12 +27,19 @@ const skip = !existsSync(defaultNodeProgram())
       : false;
 
 const run = promisify(execFile);
+/** A static program to run as a task (built by the imager's component step), when present. */
+const pause = new URL('../../../.cache/components/pause-3.10.1/pause', import.meta.url).pathname;
 
 test('osctl containers lists the system containerd of a real node', { skip, timeout: 120_000 }, async (t) => {
   // A short root: the containerd socket path must stay under the 108 bytes of a unix address.
   const root = await mkdtemp(join(tmpdir(), 'boc-'));
   const provisioner = processProvisioner({ stateRoot: root, stopTimeoutMs: 5000 });
+  // Cleanups run last-registered first: containerd's tasks, then containerd, then the node and root.
+  const cleanups: (() => Promise<void>)[] = [];
   t.after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+  cleanups.push(async () => {
     await provisioner.destroy('ctr').catch(() => undefined);
     await rm(root, { recursive: true, force: true });
   });
@@ -76,15 +83,24 @@ test('osctl containers lists the system containerd of a real node', { skip, time
     ],
     { stdio: 'ignore' },
   );
-  t.after(async () => {
-    await run(ctrBinary, ['-a', socket, '-n', 'system', 'containers', 'rm', 'bronze-ctr']).catch(() => undefined);
+  const ctr = (args: string[]) => run(ctrBinary, ['-a', socket, '-n', 'system', ...args], { timeout: 10_000 });
+  cleanups.push(async () => {
+    await ctr(['tasks', 'kill', '-s', 'SIGKILL', 'bronze-run']).catch(() => undefined);
+    for (let i = 0; i < 50; i++) {
+      const gone = await ctr(['tasks', 'rm', 'bronze-run']).then(
+        () => true,
+        (err: unknown) => /not found/.test(String(err)),
+      );
+      if (gone) break;
+      await sleep(100);
+    }
+    await ctr(['containers', 'rm', 'bronze-ctr', 'bronze-run']).catch(() => undefined);
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       await Promise.race([once(child, 'exit'), sleep(5000)]);
       child.kill('SIGKILL');
     }
   });
-  const ctr = (args: string[]) => run(ctrBinary, ['-a', socket, '-n', 'system', ...args]);
   for (let i = 0; ; i++) {
     const ok = await ctr(['version']).then(
       () => true,
@@ -104,6 +120,53 @@ test('osctl containers lists the system containerd of a real node', { skip, time
     listed.stdout,
     new RegExp(`\\n${node.address.replaceAll('.', '\\.')} +system +bronze-ctr +0 +STOPPED\\n`),
   );
+  if (existsSync(pause)) {
+    // A running task (its own cgroup, removed with it): pid and status, then stats, then restart.
+    const rootfs = join(dir, 'run-rootfs');
+    await mkdir(join(rootfs, 'proc'), { recursive: true });
+    await mkdir(join(rootfs, 'dev'), { recursive: true });
+    await copyFile(pause, join(rootfs, 'pause'));
+    await chmod(join(rootfs, 'pause'), 0o755);
+    // Not through execFile: the task inherits ctr's stdout, which would stay open while it runs.
+    const starter = spawn(
+      ctrBinary,
+      [
+        '-a',
+        socket,
+        '-n',
+        'system',
+        'run',
+        '-d',
+        '--cgroup',
+        '/bronze-test-ctr-run',
+        '--rootfs',
+        rootfs,
+        'bronze-run',
+        '/pause',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let why = '';
+    starter.stderr.on('data', (b: Buffer) => (why += b.toString()));
+    const [code] = (await once(starter, 'exit')) as [number | null];
+    assert.equal(code, 0, `ctr run -d: ${why}`);
+    const withTask = await osctl(['c', '-n', node.address]);
+    assert.match(withTask.stdout, / +system +bronze-run +[1-9]\d* +RUNNING\n/);
+    const stats = await osctl(['stats', '-n', node.address]);
+    assert.equal(stats.code, 0, stats.stderr);
+    assert.match(stats.stdout, /^NODE +NAMESPACE +ID +MEMORY\(MB\) +CPU\n\S+ +system +bronze-run +\d+\.\d\d +\d+\n$/);
+    const restart = await osctl(['restart', 'bronze-run', '-n', node.address]);
+    assert.equal(restart.code, 0, restart.stderr);
+    for (let i = 0; ; i++) {
+      const after = await osctl(['c', '-n', node.address]);
+      if (/ +bronze-run +\d+ +STOPPED\n/.test(after.stdout)) break;
+      if (i > 50) assert.fail(`the restarted task did not stop:\n${after.stdout}`);
+      await sleep(100);
+    }
+  } else {
+    t.diagnostic(`no running task checked: ${pause} is not built`);
+  }
+
   const k8s = await osctl(['c', '-k', '-n', node.address]);
   assert.equal(k8s.code, 1, 'no CRI containerd runs on this node');
   assert.match(k8s.stderr, /run\/containerd\/containerd\.sock/);
