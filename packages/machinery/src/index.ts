@@ -273,3 +273,37 @@ export {
 export type { AdminKubeconfigOptions } from './kubernetes/admin-kubeconfig.ts';
 export { mergeKubeconfig } from './kubernetes/kubeconfig-merge.ts';
 export type { MergeResult as KubeconfigMergeResult } from './kubernetes/kubeconfig-merge.ts';
+export {
+  KubernetesPkiError,
+  isKubernetesPkiError,
+  kubernetesRootSecretsOf,
+} from './kubernetes/kubernetes-root-secrets.ts';
+export type { KubernetesRootSecrets } from './kubernetes/kubernetes-root-secrets.ts';
+export {
+  issueKubernetesSecrets,
+  apiServerNames,
+  KubernetesCertLifetimeMs,
+  KubernetesSecretFile,
+} from './kubernetes/kubernetes-secrets.ts';
+export type { KubernetesSecretFiles, KubernetesSecretsOptions } from './kubernetes/kubernetes-secrets.ts';
+export { componentKubeconfig } from './kubernetes/component-kubeconfig.ts';
+export type { ComponentKubeconfigOptions } from './kubernetes/component-kubeconfig.ts';
+export { encryptionConfig } from './kubernetes/encryption-config.ts';
+export { firstServiceIp } from './kubernetes/service-ip.ts';
+export { apiServerConfigOf, controllerManagerConfigOf, schedulerConfigOf } from './kubernetes/control-plane-config.ts';
+export type {
+  APIServerConfigSpec,
+  ControllerManagerConfigSpec,
+  SchedulerConfigSpec,
+  ComponentConfig,
+  ExtraVolume,
+} from './kubernetes/control-plane-config.ts';
+export {
+  apiServerPod,
+  controllerManagerPod,
+  schedulerPod,
+  componentArgs,
+  staticPodYaml,
+  KubernetesSecretsMountPath,
+} from './kubernetes/static-pods.ts';
+export type { PodManifest, RenderOptions as StaticPodRenderOptions } from './kubernetes/static-pods.ts';

@@ -22,6 +22,8 @@ export interface BuildComponentOptions {
   /** Progress lines: start, elapsed time every `tickMs` (30 s), done. */
   onProgress?: (line: string) => void;
   tickMs?: number;
+  /** Called before a cold build starts (not on a cache hit): throw to refuse building now. */
+  onBuild?: () => void;
 }
 
 /** How a built binary compares with the checksum recorded in the pinned list. */
@@ -96,12 +98,13 @@ async function buildInto(c: UpstreamComponent, out: string, work: string, ctx: C
   const step = { cwd: work, signal: ctx.signal, nice: true, onTick: tick, tickMs: ctx.tickMs };
   const src = c.source;
   if (src.kind === 'go-module') {
-    const mod = await downloadModule(`${src.module}@${c.version}`, ctx, work);
-    await writeFile(join(work, 'go.mod'), driverGoMod(src, c.version, await readFile(mod.goMod, 'utf8')));
+    const version = src.moduleVersion ?? c.version;
+    const mod = await downloadModule(`${src.module}@${version}`, ctx, work);
+    await writeFile(join(work, 'go.mod'), driverGoMod(src, version, await readFile(mod.goMod, 'utf8')));
     await runStep(ctx.go, goBuildArgs(src, out, ctx.load), {
       ...step,
       env: goBuildEnv(src, ctx.load),
-      label: `go build ${src.package}@${c.version}`,
+      label: `go build ${src.package}@${version}`,
     });
   } else if (src.kind === 'c-in-module') {
     const mod = await downloadModule(src.module, ctx, work);
@@ -179,6 +182,7 @@ export async function buildComponent(c: UpstreamComponent, opts: BuildComponentO
     checksum: checksumStatus(c, b.sha256, toolchain),
   });
   if (hit !== undefined) return result(hit.path, hit.build, true);
+  opts.onBuild?.();
   ctx.progress(`${c.name} ${c.version}: building with ${toolchain} (cache key ${key})`);
   const work = await makeWorkDir(root, c);
   try {

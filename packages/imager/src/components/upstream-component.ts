@@ -12,6 +12,11 @@ export interface GoModuleSource {
   /** Package path of the main package, e.g. `k8s.io/kubernetes/cmd/kubelet`. */
   package: string;
   /**
+   * Module version to build when it differs from the component's own version (agnhost 2.56 is a
+   * package of k8s.io/kubernetes v1.34.10); defaults to the component version.
+   */
+  moduleVersion?: string;
+  /**
    * Version given to the module's own path replaces (`replace k8s.io/api => ./staging/src/k8s.io/api`):
    * a module fetched from the proxy lacks those directories, so each becomes `=> k8s.io/api <version>`.
    */

@@ -135,6 +135,20 @@ export const upstreamComponents: readonly UpstreamComponent[] = [
     built: { sha256: '9fc6c586590119a131275343986fa4da2072947ee4bde8c71dfee29ea26a2eb2', toolchain: 'go1.26.8' },
   },
   {
+    name: 'agnhost',
+    version: '2.56',
+    binary: 'agnhost',
+    source: {
+      kind: 'go-module',
+      module: 'k8s.io/kubernetes',
+      package: 'k8s.io/kubernetes/test/images/agnhost',
+      moduleVersion: kubernetesVersion,
+      localReplaceVersion: kubeStaging,
+    },
+    reason: 'the e2e test image (test/images/agnhost/VERSION is 2.56 at the pinned Kubernetes tag), for cluster tests',
+    built: { sha256: '050aec775e131113c3b7cebe0cc64033a5be1b7ae56f6ba4776a82c7dde86700', toolchain: 'go1.26.8' },
+  },
+  {
     name: 'containerd',
     version: '1.6.20~ds1-1+deb12u3',
     binary: 'containerd',

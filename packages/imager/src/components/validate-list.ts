@@ -22,8 +22,9 @@ function checkSource(src: UpstreamSource, version: string, at: string, out: List
         out.errors.push({ path: `${at}.module`, message: `not a module path: ${src.module}` });
       if (src.package !== src.module && !src.package.startsWith(`${src.module}/`))
         out.errors.push({ path: `${at}.package`, message: `${src.package} is not inside module ${src.module}` });
-      if (!semver.test(version))
-        out.errors.push({ path: at, message: `a go module version looks like v1.2.3, got ${version}` });
+      const moduleVersion = src.moduleVersion ?? version;
+      if (!semver.test(moduleVersion))
+        out.errors.push({ path: at, message: `a go module version looks like v1.2.3, got ${moduleVersion}` });
       if (src.localReplaceVersion !== undefined && !semver.test(src.localReplaceVersion))
         out.errors.push({
           path: `${at}.localReplaceVersion`,
