@@ -31,3 +31,17 @@ export { buildComponent, defaultComponentCache } from './components/build-compon
 export type { BuildComponentOptions, ComponentBuild, ChecksumStatus } from './components/build-component.ts';
 export { cacheKey as componentCacheKey, gentleLoad } from './components/build-plan.ts';
 export type { BuildLoad } from './components/build-plan.ts';
+export { componentImageSpecs, componentImageSpec, ComponentImagesDir } from './components/image-specs.ts';
+export type { ComponentImageSpec } from './components/image-specs.ts';
+export { buildImageArchive, componentImageKey, componentImageFormat } from './components/component-image.ts';
+export type { ComponentImage, ImageInput, BuildImageArchiveOptions } from './components/component-image.ts';
+export {
+  buildComponentImages,
+  componentBinary,
+  defaultImageCache,
+  imageIndex,
+  ImageIndexFile,
+  nodeImageArchives,
+  pinnedCaCertificates,
+} from './components/component-images.ts';
+export type { BuildComponentImagesOptions, ImageIndexEntry } from './components/component-images.ts';

@@ -52,17 +52,30 @@ async function writeBlob(dir: string, data: Buffer, mediaType: string): Promise<
   return { mediaType, digest: `sha256:${hex}`, size: data.length };
 }
 
-export function imageConfig(diffId: string): Record<string, unknown> {
+/** The run-time part of an image config (OCI image spec `config`), in its field names. */
+export interface RuntimeConfig {
+  Entrypoint: string[];
+  Cmd?: string[];
+  Env: string[];
+  User?: string;
+  WorkingDir: string;
+  StopSignal?: string;
+}
+
+/** The node image's: /sbin/init (machined) as pid 1. */
+export const NodeRuntimeConfig: RuntimeConfig = {
+  Entrypoint: ['/sbin/init'],
+  Env: ['PATH=/usr/bin:/sbin:/opt/cni/bin'],
+  WorkingDir: '/',
+  StopSignal: 'SIGTERM',
+};
+
+export function imageConfig(diffId: string, runtime: RuntimeConfig = NodeRuntimeConfig): Record<string, unknown> {
   return {
     created: Epoch,
     architecture: 'amd64',
     os: 'linux',
-    config: {
-      Entrypoint: ['/sbin/init'],
-      Env: ['PATH=/usr/bin:/sbin:/opt/cni/bin'],
-      WorkingDir: '/',
-      StopSignal: 'SIGTERM',
-    },
+    config: runtime,
     rootfs: { type: 'layers', diff_ids: [diffId] },
     history: [{ created: Epoch, created_by: 'bronze imager' }],
   };
@@ -70,13 +83,13 @@ export function imageConfig(diffId: string): Record<string, unknown> {
 
 /**
  * Writes an OCI image layout in `dir` (oci-layout, index.json, blobs/sha256/...): the root file
- * system as one gzip'd tar layer (sorted, mtime 0, uid/gid 0) and a config whose entrypoint is
- * /sbin/init. `ref` is the full image name (REPOSITORY:TAG) recorded for loaders.
+ * system as one gzip'd tar layer (sorted, mtime 0, uid/gid 0) and a config (the node's, entrypoint
+ * /sbin/init, unless `config` says otherwise). `ref` is the full image name (REPOSITORY:TAG) recorded for loaders.
  */
 export async function writeOciLayout(
   root: string,
   entries: readonly TreeEntry[],
-  options: { dir: string; ref: string; signal?: AbortSignal | undefined },
+  options: { dir: string; ref: string; config?: RuntimeConfig; signal?: AbortSignal | undefined },
 ): Promise<OciResult> {
   const { dir } = options;
   await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
@@ -97,7 +110,11 @@ export async function writeOciLayout(
   await rename(tmp, join(dir, 'blobs', 'sha256', layerHex));
   const layer: Descriptor = { mediaType: MediaType.layer, digest: `sha256:${layerHex}`, size: gzCount.n };
   const diffId = `sha256:${tarHash.digest('hex')}`;
-  const config = await writeBlob(dir, Buffer.from(JSON.stringify(imageConfig(diffId))), MediaType.config);
+  const config = await writeBlob(
+    dir,
+    Buffer.from(JSON.stringify(imageConfig(diffId, options.config))),
+    MediaType.config,
+  );
   const manifestDoc = { schemaVersion: 2, mediaType: MediaType.manifest, config, layers: [layer] };
   const manifest = await writeBlob(dir, Buffer.from(JSON.stringify(manifestDoc)), MediaType.manifest);
   const annotations = { 'org.opencontainers.image.ref.name': options.ref, 'io.containerd.image.name': options.ref };
