@@ -1,0 +1,98 @@
+// What each control-plane component runs with, read from the machine config: image, extraArgs,
+// extraVolumes and env of cluster.apiServer, cluster.controllerManager and cluster.scheduler, plus
+// the cluster facts their flags need (endpoint, subnets, etcd). The data of Talos's APIServerConfig,
+// ControllerManagerConfig and SchedulerConfig resources; a worker config has none of them.
+import { isIPv6 } from 'node:net';
+import type { ConfigBundle } from '../config/bundle.ts';
+import {
+  DefaultControlPlanePort,
+  DefaultKubernetesVersion,
+  DefaultPodSubnets,
+  DefaultServiceSubnets,
+  kubernetesImages,
+} from '../generate/versions.ts';
+
+export interface ExtraVolume {
+  hostPath: string;
+  mountPath: string;
+  readonly: boolean;
+}
+
+/** What every component shares: the config's image, extraArgs, extraVolumes and env. */
+export interface ComponentConfig {
+  image: string;
+  extraArgs: Record<string, string | string[]>;
+  extraVolumes: ExtraVolume[];
+  env: Record<string, string>;
+}
+
+export interface APIServerConfigSpec extends ComponentConfig {
+  /** cluster.controlPlane.endpoint: the service-account issuer and API audience. */
+  controlPlaneEndpoint: string;
+  /** The node's address: --advertise-address. */
+  advertisedAddress: string;
+  etcdServers: string[];
+  localPort: number;
+  serviceCIDRs: string[];
+}
+
+export interface ControllerManagerConfigSpec extends ComponentConfig {
+  podCIDRs: string[];
+  serviceCIDRs: string[];
+}
+
+export type SchedulerConfigSpec = ComponentConfig;
+
+type ComponentSection =
+  | {
+      image?: string;
+      extraArgs?: Record<string, string | string[]>;
+      extraVolumes?: Partial<ExtraVolume>[];
+      env?: Record<string, string>;
+    }
+  | undefined;
+
+function componentOf(section: ComponentSection, defaultImage: string): ComponentConfig {
+  return {
+    image: section?.image ?? defaultImage,
+    extraArgs: { ...(section?.extraArgs ?? {}) },
+    extraVolumes: (section?.extraVolumes ?? []).map((v) => ({
+      hostPath: v.hostPath ?? '',
+      mountPath: v.mountPath ?? v.hostPath ?? '',
+      readonly: v.readonly ?? false,
+    })),
+    env: { ...(section?.env ?? {}) },
+  };
+}
+
+const images = kubernetesImages(DefaultKubernetesVersion);
+
+/** The API server's config on a control plane whose etcd and API server listen at `address`. */
+export function apiServerConfigOf(config: ConfigBundle, options: { address: string }): APIServerConfigSpec | undefined {
+  if (!config.isControlPlane()) return undefined;
+  const cluster = config.v1alpha1()?.cluster;
+  const host = isIPv6(options.address) ? `[${options.address}]` : options.address;
+  return {
+    ...componentOf(cluster?.apiServer, images.apiServer),
+    controlPlaneEndpoint: cluster?.controlPlane?.endpoint ?? '',
+    advertisedAddress: options.address,
+    etcdServers: [`https://${host}:2379`],
+    localPort: cluster?.controlPlane?.localAPIServerPort ?? DefaultControlPlanePort,
+    serviceCIDRs: [...(cluster?.network?.serviceSubnets ?? DefaultServiceSubnets)],
+  };
+}
+
+export function controllerManagerConfigOf(config: ConfigBundle): ControllerManagerConfigSpec | undefined {
+  if (!config.isControlPlane()) return undefined;
+  const cluster = config.v1alpha1()?.cluster;
+  return {
+    ...componentOf(cluster?.controllerManager, images.controllerManager),
+    podCIDRs: [...(cluster?.network?.podSubnets ?? DefaultPodSubnets)],
+    serviceCIDRs: [...(cluster?.network?.serviceSubnets ?? DefaultServiceSubnets)],
+  };
+}
+
+export function schedulerConfigOf(config: ConfigBundle): SchedulerConfigSpec | undefined {
+  if (!config.isControlPlane()) return undefined;
+  return componentOf(config.v1alpha1()?.cluster?.scheduler, images.scheduler);
+}
