@@ -47,9 +47,14 @@ function running(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
 }
 
-/** Starts containerd serving on `socket` (its directory is created) and waits until it answers. */
-export async function startContainerd(t: TestContext, socket: string): Promise<TestContainerd> {
+/**
+ * Starts containerd serving on `socket` (its directory is created; by default a socket in its own
+ * temporary directory) and waits until it answers. Start it before anything whose cleanup must run
+ * after containerd's (t.after hooks run in the order they were added).
+ */
+export async function startContainerd(t: TestContext, socketPath?: string): Promise<TestContainerd> {
   const dir = await mkdtemp(join(tmpdir(), 'bronze-containerd-'));
+  const socket = socketPath ?? join(dir, 'containerd.sock');
   await mkdir(dirname(socket), { recursive: true, mode: 0o700 });
   const config = join(dir, 'config.toml');
   await writeFile(config, 'version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n');

@@ -1,8 +1,10 @@
-// Containers and Restart of a real machined process answered from a real containerd: containerd is
-// started where the system containerd's socket is (the process platform does not start it itself),
+// Containers, Stats and Restart of a real machined process answered from a real containerd, reached
+// through the system containerd's socket path (the process platform does not start containerd),
 // a container record and, when the pause program is built, a running task are created through
 // containerd's API, and machined must report them.
 import assert from 'node:assert/strict';
+import { mkdir, symlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { test } from 'node:test';
 import { commonApi, type machineApi } from '@bronze/machinery';
 import { systemContainerdSocket } from '../src/containerd/containerd-paths.ts';
@@ -16,6 +18,8 @@ function ids(reply: machineApi.ContainersResponse): string[] {
 }
 
 test('Containers and Stats read the system containerd, say when it is absent, and Restart stops a task', async (t) => {
+  // containerd first, so that its tasks are removed before the node goes (cleanups run in order).
+  const containerd = await startContainerd(t);
   const address = nextAddress();
   const node = await startNode(t, { config: await controlPlaneConfig(address), address });
   const socket = systemContainerdSocket(node.dir);
@@ -28,7 +32,9 @@ test('Containers and Stats read the system containerd, say when it is absent, an
   assert.ok(absent.message.includes(socket), absent.message);
   assert.match(absent.message, /process platform/);
 
-  const containerd = await startContainerd(t, socket);
+  // Now the node's containerd socket leads to the real containerd.
+  await mkdir(dirname(socket), { recursive: true });
+  await symlink(containerd.socket, socket);
   await containerd.createRecord('system', 'bronze-record', { image: 'bronze.local/record:1', labels: { a: 'b' } });
   const pid = running ? await containerd.runPause('system', 'bronze-pause') : 0;
 
