@@ -307,3 +307,30 @@ export {
   KubernetesSecretsMountPath,
 } from './kubernetes/static-pods.ts';
 export type { PodManifest, RenderOptions as StaticPodRenderOptions } from './kubernetes/static-pods.ts';
+export { KubeClient, DefaultFieldManager } from './kubernetes/k8s-client.ts';
+export type {
+  KubeObject,
+  KubeObjectRef,
+  KubeCallOptions,
+  KubeListOptions,
+  KubeApplyOptions,
+} from './kubernetes/k8s-client.ts';
+export { KubeApiError, isKubeApiError } from './kubernetes/k8s-client-error.ts';
+export {
+  kubeEndpointFromKubeconfig,
+  KubeconfigReadError,
+  isKubeconfigReadError,
+} from './kubernetes/k8s-client-kubeconfig.ts';
+export type { KubeEndpoint } from './kubernetes/k8s-client-kubeconfig.ts';
+export type { KubeResource } from './kubernetes/k8s-client-discovery.ts';
+export { bootstrapManifests, manifestYaml } from './kubernetes/manifests-bootstrap.ts';
+export type { BootstrapManifest } from './kubernetes/manifests-bootstrap.ts';
+export {
+  manifestInputFromConfig,
+  nthAddress,
+  ManifestInputError,
+  isManifestInputError,
+  KubernetesVersion,
+} from './kubernetes/manifests-input.ts';
+export type { ManifestInput } from './kubernetes/manifests-input.ts';
+export { flannelCniConflist, FlannelCniConfPath } from './kubernetes/manifests-flannel.ts';
