@@ -4,6 +4,7 @@ import { buildComponent, defaultComponentCache, kubernetesVersion, upstreamCompo
 import type { UpstreamComponent } from '@bronze/imager';
 import { UsageError } from '../io.ts';
 import type { Io } from '../io.ts';
+import { imageComponentsImagesCommand } from './image-components-images.ts';
 import { interruptSignal } from './node-command.ts';
 
 function sourceOf(c: UpstreamComponent): string {
@@ -80,8 +81,10 @@ export function imageComponentsCommand(io: Io): Command {
     .summary('list and build the upstream Kubernetes components')
     .description(
       'kubelet, the control plane, CoreDNS, flannel, etcd and the pause program are built here from their Go modules ' +
-        '(no registry or release download is reachable); containerd, runc and the CNI plugins come from Debian.',
+        '(no registry or release download is reachable); containerd, runc and the CNI plugins come from Debian. ' +
+        '`images` turns the binaries into the container images the cluster runs.',
     )
     .addCommand(listCommand(io))
-    .addCommand(buildCommand(io));
+    .addCommand(buildCommand(io))
+    .addCommand(imageComponentsImagesCommand(io));
 }
