@@ -35,5 +35,5 @@ export function bootstrapManifests(input: ManifestInput): BootstrapManifest[] {
 
 /** A group as one multi-document YAML text (what `kubectl apply -f` would take). */
 export function manifestYaml(manifest: BootstrapManifest): string {
-  return manifest.objects.map((o) => stringify(o)).join('---\n');
+  return manifest.objects.map((o) => stringify(o, { aliasDuplicateObjects: false })).join('---\n');
 }

@@ -86,7 +86,7 @@ export function nthAddress(cidr: string, n: number): string | undefined {
   const [address = '', bitsText = ''] = cidr.split('/');
   const bits = Number(bitsText);
   const v4 = isIPv4(address);
-  if ((!v4 && !isIPv6(address)) || !Number.isInteger(bits) || bits < 0 || bits > (v4 ? 32 : 128)) return undefined;
+  if ((!v4 && !isIPv6(address)) || !/^\d{1,3}$/.test(bitsText) || bits < 0 || bits > (v4 ? 32 : 128)) return undefined;
   const width = v4 ? 32 : 128;
   const value = v4 ? parseV4(address) : parseV6(address);
   const host = BigInt(width - bits);
