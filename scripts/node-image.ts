@@ -44,7 +44,7 @@ export const defaultOutDir = join(defaultRepoRoot, '.cache', 'node-image');
 const lockWaitMs = 15 * 60_000;
 
 /** Serializes builds into one out directory across processes (test files run in parallel). */
-async function withLock<T>(dir: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+export async function withLock<T>(dir: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   await mkdir(dirname(dir), { recursive: true });
   const path = `${dir}.lock`;
   const started = Date.now();
