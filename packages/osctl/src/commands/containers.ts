@@ -13,15 +13,20 @@ export function containerTarget(kubernetes: boolean): { namespace: string; drive
     : { namespace: 'system', driver: commonApi.ContainerDriver.CONTAINERD };
 }
 
-/**
- * talosctl's table: each node's containers sorted by id, a container that is not its own pod drawn
- * under its pod with `└─ `.
- */
+/** Each node's rows sorted by id, as talosctl sorts them. */
+export function byId<T extends { id: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** A container that is not its own pod is drawn under its pod with `└─ `. */
+export function displayId(c: { id: string; podId: string }): string {
+  return c.id === c.podId ? c.id : `└─ ${c.id}`;
+}
+
+/** talosctl's table of containers. */
 export function formatContainers(replies: readonly { node: string; containers: machineApi.ContainerInfo[] }[]): string {
   const rows = replies.flatMap(({ node, containers }) =>
-    [...containers]
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map((c) => [node, c.namespace, c.id === c.podId ? c.id : `└─ ${c.id}`, c.image, String(c.pid), c.status]),
+    byId(containers).map((c) => [node, c.namespace, displayId(c), c.image, String(c.pid), c.status]),
   );
   return formatTable(['NODE', 'NAMESPACE', 'ID', 'IMAGE', 'PID', 'STATUS'], rows);
 }

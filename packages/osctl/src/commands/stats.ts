@@ -4,21 +4,19 @@ import type { Io } from '../io.ts';
 import { Group } from '../groups.ts';
 import { finish, partition } from '../output/node-errors.ts';
 import { formatTable } from '../output/table.ts';
-import { containerTarget } from './containers.ts';
+import { byId, containerTarget, displayId } from './containers.ts';
 import { withNodeClient } from './node-command.ts';
 
 /** talosctl's table: memory in MB with two decimals, CPU time in nanoseconds, pod members indented. */
 export function formatStats(replies: readonly { node: string; stats: machineApi.Stat[] }[]): string {
   const rows = replies.flatMap(({ node, stats }) =>
-    [...stats]
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map((s) => [
-        node,
-        s.namespace,
-        s.id === s.podId ? s.id : `└─ ${s.id}`,
-        (Number(s.memoryUsage) / 1e6).toFixed(2),
-        s.cpuUsage.toString(),
-      ]),
+    byId(stats).map((s) => [
+      node,
+      s.namespace,
+      displayId(s),
+      (Number(s.memoryUsage) / 1e6).toFixed(2),
+      s.cpuUsage.toString(),
+    ]),
   );
   return formatTable(['NODE', 'NAMESPACE', 'ID', 'MEMORY(MB)', 'CPU'], rows);
 }
