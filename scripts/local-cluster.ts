@@ -27,14 +27,39 @@ import {
 import { imageRef } from '@bronze/imager';
 import { ensureNodeImage } from './node-image.ts';
 
-const { values } = parseArgs({
-  options: {
-    name: { type: 'string', default: 'bronze-default' },
-    controlplanes: { type: 'string', default: '1' },
-    workers: { type: 'string', default: '1' },
-    provisioner: { type: 'string', default: 'docker' },
-  },
-});
+const help = `usage: scripts/dev cluster [--name NAME] [--controlplanes N] [--workers N] [--provisioner docker|process]
+
+Starts a local cluster (default bronze-default: 1 control plane, 1 worker) and prints how to use it.
+docker (the default): node containers of the node image, which is built (cached) and loaded into the
+engine ($DOCKER_HOST, /var/run/docker.sock, or Podman's service on /run/bronze/podman.sock, started
+when nothing answers). process: each node a machined process on a loopback address.
+An existing cluster of that name is shown (stopped containers started) and checked instead.
+Destroy it with: npx osctl cluster destroy --name NAME
+`;
+function parse(): ReturnType<typeof parseOptions> {
+  try {
+    return parseOptions();
+  } catch (err) {
+    process.stderr.write(`cluster: ${err instanceof Error ? err.message : String(err)}\n\n${help}`);
+    return process.exit(2);
+  }
+}
+function parseOptions() {
+  return parseArgs({
+    options: {
+      name: { type: 'string', default: 'bronze-default' },
+      controlplanes: { type: 'string', default: '1' },
+      workers: { type: 'string', default: '1' },
+      provisioner: { type: 'string', default: 'docker' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }).values;
+}
+const values = parse();
+if (values.help === true) {
+  process.stdout.write(help);
+  process.exit(0);
+}
 const name = values.name;
 const talosconfig = process.env['TALOSCONFIG'] ?? join(homedir(), '.talos', 'config');
 const say = (line: string): void => {
