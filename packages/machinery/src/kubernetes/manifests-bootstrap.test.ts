@@ -57,8 +57,9 @@ test('the input: Talos defaults when the config names no network', () => {
       '01-csr-node-bootstrap',
       '01-csr-renewal-role-binding',
       '05-flannel',
+      '10-kube-proxy',
       '11-core-dns',
-      '11-kube-proxy',
+      '11-core-dns-svc',
     ],
   );
 });
@@ -73,12 +74,12 @@ test('the manifests follow the config: subnets, DNS domain and IP, proxy mode an
   );
   const manifests = bootstrapManifests(input);
   assert.ok(!manifests.some((m) => m.id === '05-flannel'), 'cni none: no flannel');
-  const dns = object(group(manifests, '11-core-dns'), 'Service', 'kube-dns');
+  const dns = object(group(manifests, '11-core-dns-svc'), 'Service', 'kube-dns');
   assert.equal((dns['spec'] as { clusterIP: string }).clusterIP, '10.100.0.10');
   const corefile = (object(group(manifests, '11-core-dns'), 'ConfigMap', 'coredns')['data'] as { Corefile: string })
     .Corefile;
   assert.match(corefile, /^ {4}kubernetes example\.internal in-addr\.arpa ip6\.arpa \{$/m);
-  const proxy = group(manifests, '11-kube-proxy');
+  const proxy = group(manifests, '10-kube-proxy');
   const conf = parse(
     (object(proxy, 'ConfigMap', 'kube-proxy')['data'] as { 'config.conf': string })['config.conf'],
   ) as {
@@ -87,7 +88,7 @@ test('the manifests follow the config: subnets, DNS domain and IP, proxy mode an
   };
   assert.equal(conf.clusterCIDR, '10.200.0.0/16,fd00:10:244::/56');
   assert.equal(conf.mode, 'ipvs');
-  const yaml = manifestYaml({ id: '11-kube-proxy', objects: proxy });
+  const yaml = manifestYaml({ id: '10-kube-proxy', objects: proxy });
   assert.ok(yaml.includes('        - --v=4\n'), yaml);
   const disabled = manifestInputFromConfig(
     bundle(`${base}  proxy:\n    disabled: true\n  coreDNS:\n    disabled: true\n`),
@@ -95,7 +96,7 @@ test('the manifests follow the config: subnets, DNS domain and IP, proxy mode an
   assert.deepEqual(
     bootstrapManifests(disabled)
       .map((m) => m.id)
-      .filter((id) => id.startsWith('11-')),
+      .filter((id) => id.startsWith('1')),
     [],
   );
 });

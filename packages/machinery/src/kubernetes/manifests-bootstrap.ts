@@ -8,13 +8,13 @@ import {
   csrNodeBootstrapManifest,
   csrRenewalManifest,
 } from './manifests-bootstrap-rbac.ts';
-import { coreDnsManifest } from './manifests-coredns.ts';
+import { coreDnsManifest, coreDnsServiceManifest } from './manifests-coredns.ts';
 import { flannelManifest } from './manifests-flannel.ts';
 import { kubeProxyManifest } from './manifests-kube-proxy.ts';
 import type { ManifestInput } from './manifests-input.ts';
 
 export interface BootstrapManifest {
-  /** The Manifest resource id, e.g. 11-kube-proxy. */
+  /** The Manifest resource id, e.g. 10-kube-proxy. */
   id: string;
   objects: KubeObject[];
 }
@@ -28,8 +28,11 @@ export function bootstrapManifests(input: ManifestInput): BootstrapManifest[] {
     { id: '01-csr-renewal-role-binding', objects: csrRenewalManifest() },
   ];
   if (input.cni === 'flannel') groups.push({ id: '05-flannel', objects: flannelManifest(input) });
-  if (!input.coreDns.disabled) groups.push({ id: '11-core-dns', objects: coreDnsManifest(input) });
-  if (!input.proxy.disabled) groups.push({ id: '11-kube-proxy', objects: kubeProxyManifest(input) });
+  if (!input.proxy.disabled) groups.push({ id: '10-kube-proxy', objects: kubeProxyManifest(input) });
+  if (!input.coreDns.disabled) {
+    groups.push({ id: '11-core-dns', objects: coreDnsManifest(input) });
+    groups.push({ id: '11-core-dns-svc', objects: coreDnsServiceManifest(input) });
+  }
   return groups.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 

@@ -1,4 +1,4 @@
-// 11-core-dns: CoreDNS serving cluster DNS behind the kube-dns Service (the 10th service IP).
+// 11-core-dns and 11-core-dns-svc: CoreDNS serving cluster DNS behind the kube-dns Service (the 10th service IP).
 import type { KubeObject } from './k8s-client.ts';
 import type { ManifestInput } from './manifests-input.ts';
 
@@ -104,7 +104,7 @@ function deployment(input: ManifestInput): KubeObject {
   };
 }
 
-/** 11-core-dns: ServiceAccount, ClusterRole system:coredns and binding, ConfigMap, Deployment, Service kube-dns. */
+/** 11-core-dns: ServiceAccount, ClusterRole system:coredns and binding, ConfigMap, Deployment. */
 export function coreDnsManifest(input: ManifestInput): KubeObject[] {
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'coredns', namespace: ns } },
@@ -131,6 +131,12 @@ export function coreDnsManifest(input: ManifestInput): KubeObject[] {
       data: { Corefile: corefile(input) },
     },
     deployment(input),
+  ];
+}
+
+/** 11-core-dns-svc: Service kube-dns at the 10th service IP. */
+export function coreDnsServiceManifest(input: ManifestInput): KubeObject[] {
+  return [
     {
       apiVersion: 'v1',
       kind: 'Service',

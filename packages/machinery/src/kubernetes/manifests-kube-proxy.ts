@@ -1,4 +1,4 @@
-// 11-kube-proxy: kube-proxy as a host-network, privileged DaemonSet on every node, configured by a
+// 10-kube-proxy: kube-proxy as a host-network, privileged DaemonSet on every node, configured by a
 // KubeProxyConfiguration and a kubeconfig (the pod's service-account token against the control-plane
 // endpoint: the Service IP of the API server works only once kube-proxy runs).
 import { stringify } from 'yaml';
@@ -85,7 +85,7 @@ function daemonSet(input: ManifestInput): KubeObject {
   };
 }
 
-/** 11-kube-proxy: ServiceAccount, ClusterRoleBinding to system:node-proxier, ConfigMap, DaemonSet. */
+/** 10-kube-proxy: ServiceAccount, ClusterRoleBinding to system:node-proxier, ConfigMap, DaemonSet. */
 export function kubeProxyManifest(input: ManifestInput): KubeObject[] {
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'kube-proxy', namespace: ns } },
