@@ -101,9 +101,7 @@ export function openContainerdClient(socket: string, options: OpenContainerdClie
       return await fn();
     } catch (err) {
       if (isApiError(err, 'unavailable')) {
-        throw new ApiError('unavailable', `containerd does not answer on ${socket}: is the containerd service up?`, {
-          cause: err,
-        });
+        throw new ApiError('unavailable', `nothing answers on ${socket}`, { cause: err });
       }
       // containerd's own status (not-found, ...) stays the status of the call.
       if (isApiError(err))

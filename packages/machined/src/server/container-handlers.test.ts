@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ApiError, commonApi, isApiError, type CallContext } from '@bronze/machinery';
+import { ApiError, commonApi, formatErrorChain, isApiError, type CallContext } from '@bronze/machinery';
 import type { ContainerdClient } from '../containerd/containerd-client.ts';
 import { containerPlatform } from '../platform/container-platform.ts';
 import { processPlatform } from '../platform/process-platform.ts';
@@ -22,7 +22,7 @@ interface Seen {
 
 function fake(seen: Seen, options: { down?: boolean } = {}): (socket: string) => ContainerdClient {
   const refuse = (socket: string): never => {
-    throw new ApiError('unavailable', `containerd does not answer on ${socket}: is the containerd service up?`);
+    throw new ApiError('unavailable', `nothing answers on ${socket}`);
   };
   return (socket) => {
     seen.sockets.push(socket);
@@ -59,10 +59,23 @@ test('a containerd that does not answer is UNAVAILABLE, naming the socket and th
     Promise.resolve(h.containers?.({ namespace: '', driver: commonApi.ContainerDriver.CONTAINERD } as never, ctx)),
     (err: unknown) =>
       isApiError(err, 'unavailable') &&
-      err.message.includes('/tmp/n1/system/run/containerd/containerd.sock') &&
+      formatErrorChain(err).includes('/tmp/n1/system/run/containerd/containerd.sock') &&
       /containerd service does not run on the process platform/.test(err.message),
   );
   assert.equal(seen.closed, 1, 'the client is closed after a failure too');
+});
+
+test('where the platform runs it, an absent containerd points at its service', async () => {
+  const h = containerHandlers(nodeOn(containerPlatform({ address: '10.5.0.2', env: {} })), {
+    open: fake(newSeen(), { down: true }),
+  });
+  await assert.rejects(
+    Promise.resolve(h.containers?.({ namespace: '', driver: commonApi.ContainerDriver.CRI } as never, ctx)),
+    (err: unknown) =>
+      isApiError(err, 'unavailable') &&
+      formatErrorChain(err) ===
+        'the containerd of the cri service is not reachable; see "osctl service cri": nothing answers on /run/containerd/containerd.sock',
+  );
 });
 
 test('the containerd driver reads the system containerd, namespace system unless named', async () => {

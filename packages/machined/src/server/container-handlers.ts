@@ -47,15 +47,13 @@ async function withContainerd<T>(
   try {
     return await fn(client);
   } catch (err) {
+    if (!(err instanceof ApiError && err.code === 'unavailable')) throw err;
     const skipped = node.platform.skippedServices.get(t.service);
-    if (skipped !== undefined && err instanceof ApiError && err.code === 'unavailable') {
-      throw new ApiError(
-        'unavailable',
-        `the ${t.service} service does not run on the ${node.platform.name} platform (${skipped}): nothing answers on ${t.socket}`,
-        { cause: err },
-      );
-    }
-    throw err;
+    const why =
+      skipped === undefined
+        ? `the containerd of the ${t.service} service is not reachable; see "osctl service ${t.service}"`
+        : `the ${t.service} service does not run on the ${node.platform.name} platform (${skipped})`;
+    throw new ApiError('unavailable', why, { cause: err });
   } finally {
     client.close();
   }
