@@ -20,6 +20,7 @@ import { serviceController, type ServiceStatus } from '../controllers/service-co
 import { versionController } from '../controllers/version-controller.ts';
 import type { EventRing } from '../events/event-ring.ts';
 import type { EventPublisher, RuntimeEventPayload } from '../events/runtime-event.ts';
+import { kubernetesControllers } from '../kubernetes/kubernetes-controllers.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Platform } from '../platform/platform.ts';
 import { MachineConfig, MachineConfigId } from '../resources/config-resources.ts';
@@ -145,6 +146,7 @@ function controllers(options: BootOptions, services: ObservedValue<readonly Serv
     }),
     serviceController(services),
     machineStatusController(options.stage),
+    ...kubernetesControllers({ root: platform.paths.root }),
   ];
 }
 

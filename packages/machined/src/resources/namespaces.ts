@@ -7,6 +7,7 @@ export const Namespaces = {
   meta: 'meta',
   etcd: 'etcd',
   controlplane: 'controlplane',
+  k8s: 'k8s',
 } as const;
 
 export const NamespaceDescriptions: Readonly<Record<string, string>> = {
@@ -17,6 +18,7 @@ export const NamespaceDescriptions: Readonly<Record<string, string>> = {
   meta: 'Metadata namespace which is unique to COSI.',
   etcd: 'etcd resources.',
   controlplane: 'Kubernetes control plane resources.',
+  k8s: 'Kubernetes all node types resources.',
 };
 
 /** Namespaces kept by the durable backend: the config (and the secrets issued from it). */

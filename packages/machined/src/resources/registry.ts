@@ -11,6 +11,14 @@ import { MachineConfig, MachineType } from './config-resources.ts';
 import { Endpoint, EtcdMember, EtcdSpec } from './etcd-resources.ts';
 import { MachineStatus, Service, Version } from './runtime-resources.ts';
 import { ApiCertificates, OSRootSecrets } from './secrets-resources.ts';
+import {
+  APIServerConfig,
+  ControllerManagerConfig,
+  KubernetesCerts,
+  KubernetesRootSecrets,
+  SchedulerConfig,
+  StaticPod,
+} from '../kubernetes/kubernetes-resources.ts';
 
 export const NodeResourceDefinitions: readonly ResourceDefinition[] = [
   MachineStatus,
@@ -25,6 +33,12 @@ export const NodeResourceDefinitions: readonly ResourceDefinition[] = [
   EtcdSpec,
   EtcdMember,
   Endpoint,
+  KubernetesRootSecrets,
+  KubernetesCerts,
+  APIServerConfig,
+  ControllerManagerConfig,
+  SchedulerConfig,
+  StaticPod,
   Namespace,
   ResourceDefinitions,
 ].map((t) => t.definition);

@@ -1,0 +1,30 @@
+// The controllers that run a control plane's Kubernetes from the machine config (a worker's config
+// makes them render nothing): PKI → system/secrets/kubernetes, static pods → etc/kubernetes/manifests.
+import { join } from 'node:path';
+import type { Controller } from '@bronze/runtime';
+import { controlPlaneConfigController } from './control-plane-config-controller.ts';
+import { kubernetesCertsController } from './kubernetes-certs-controller.ts';
+import { kubernetesRootSecretsController } from './kubernetes-root-secrets-controller.ts';
+import { kubernetesSecretFilesController } from './kubernetes-secret-files-controller.ts';
+import { staticPodController } from './static-pod-controller.ts';
+import { staticPodFilesController } from './static-pod-files-controller.ts';
+
+/** Where the PKI and the manifests live under the platform root (docs/KUBERNETES.md). */
+export function kubernetesPaths(root: string): { secretsDir: string; manifestsDir: string } {
+  return {
+    secretsDir: join(root, 'system/secrets/kubernetes'),
+    manifestsDir: join(root, 'etc/kubernetes/manifests'),
+  };
+}
+
+export function kubernetesControllers(options: { root: string }): Controller[] {
+  const paths = kubernetesPaths(options.root);
+  return [
+    kubernetesRootSecretsController(),
+    kubernetesCertsController(),
+    kubernetesSecretFilesController({ dir: paths.secretsDir }),
+    controlPlaneConfigController(),
+    staticPodController({ hostSecretsDir: paths.secretsDir }),
+    staticPodFilesController({ dir: paths.manifestsDir }),
+  ];
+}

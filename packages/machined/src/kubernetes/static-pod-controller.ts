@@ -1,0 +1,70 @@
+// StaticPods of the control plane: kube-apiserver, kube-controller-manager and kube-scheduler,
+// rendered from their configs once the PKI exists (their flags name its files). Each pod changes only
+// when its own config changes, or when the PKI is re-issued (the secrets-version annotation makes
+// the kubelet restart it with the new files).
+import { apiServerPod, controllerManagerPod, schedulerPod, type PodManifest } from '@bronze/machinery';
+import { exclusive, weak, type Controller, type ControllerContext, type ResourceType } from '@bronze/runtime';
+import {
+  APIServerConfig,
+  ControlPlaneIds,
+  ControllerManagerConfig,
+  KubernetesCerts,
+  KubernetesCertsId,
+  SchedulerConfig,
+  StaticPod,
+} from './kubernetes-resources.ts';
+
+export interface StaticPodControllerOptions {
+  /** The PKI directory on the host, as the kubelet mounts it: ROOT/system/secrets/kubernetes. */
+  hostSecretsDir: string;
+}
+
+export function staticPodController(options: StaticPodControllerOptions): Controller {
+  return {
+    name: 'k8s.ControlPlaneStaticPodController',
+    inputs: [weak(APIServerConfig), weak(ControllerManagerConfig), weak(SchedulerConfig), weak(KubernetesCerts)],
+    outputs: [exclusive(StaticPod)],
+    async run(ctx) {
+      for await (const _ of ctx.changes()) {
+        ctx.startTrackingOutputs();
+        const certs = await ctx.find(KubernetesCerts, KubernetesCertsId);
+        if (certs !== undefined) {
+          const render = { hostSecretsDir: options.hostSecretsDir, secretsVersion: certs.spec.issuedAt };
+          const pods: [string, PodManifest | undefined][] = [
+            [
+              ControlPlaneIds.apiServer,
+              await renderWith(ctx, APIServerConfig, ControlPlaneIds.apiServer, (s) => apiServerPod(s, render)),
+            ],
+            [
+              ControlPlaneIds.controllerManager,
+              await renderWith(ctx, ControllerManagerConfig, ControlPlaneIds.controllerManager, (s) =>
+                controllerManagerPod(s, render),
+              ),
+            ],
+            [
+              ControlPlaneIds.scheduler,
+              await renderWith(ctx, SchedulerConfig, ControlPlaneIds.scheduler, (s) => schedulerPod(s, render)),
+            ],
+          ];
+          for (const [id, pod] of pods) {
+            if (pod === undefined) continue;
+            await ctx.modify({ type: StaticPod, id }, (spec) => {
+              spec.pod = pod;
+            });
+          }
+        }
+        await ctx.cleanupOutputs();
+      }
+    },
+  };
+}
+
+async function renderWith<S>(
+  ctx: ControllerContext,
+  type: ResourceType<S>,
+  id: string,
+  render: (spec: S) => PodManifest,
+): Promise<PodManifest | undefined> {
+  const res = await ctx.find(type, id);
+  return res === undefined ? undefined : render(res.spec);
+}
