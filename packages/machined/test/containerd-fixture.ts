@@ -146,7 +146,8 @@ function specOf(id: string): Uint8Array {
     hostname: id,
     mounts: [{ destination: '/proc', type: 'proc', source: 'proc' }],
     linux: {
-      cgroupsPath: `/bronze-test-${id}`,
+      // Unique per test process: two test runs at once must not share a cgroup.
+      cgroupsPath: `/bronze-test-${String(process.pid)}-${id}`,
       namespaces: [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }],
     },
   };

@@ -138,7 +138,7 @@ test('osctl containers lists the system containerd of a real node', { skip, time
         'run',
         '-d',
         '--cgroup',
-        '/bronze-test-ctr-run',
+        `/bronze-test-${String(process.pid)}-ctr-run`,
         '--rootfs',
         rootfs,
         'bronze-run',
