@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { containerViews } from './container-list.ts';
 
 test('a record without a task is STOPPED with pid 0; a task gives pid and status', () => {
@@ -47,4 +48,32 @@ test('kubernetes containers are named after their pod, sandbox first, as talosct
 
 test('an empty namespace gives an empty list', () => {
   assert.deepEqual(containerViews('nothing', { containers: [], tasks: [] }), []);
+});
+
+test('every record is listed once, sorted, each container under its pod or its own pod', () => {
+  const label = fc.option(fc.stringMatching(/^[a-z][a-z0-9-]{0,6}$/), { nil: undefined });
+  const record = fc.record({
+    id: fc.stringMatching(/^[a-z0-9]{1,8}$/),
+    image: fc.string({ maxLength: 5 }),
+    pod: label,
+    podNamespace: label,
+    container: label,
+  });
+  fc.assert(
+    fc.property(fc.uniqueArray(record, { selector: (r) => r.id, maxLength: 12 }), (records) => {
+      const containers = records.map((r) => ({
+        id: r.id,
+        image: r.image,
+        labels: {
+          ...(r.pod === undefined ? {} : { 'io.kubernetes.pod.name': r.pod }),
+          ...(r.podNamespace === undefined ? {} : { 'io.kubernetes.pod.namespace': r.podNamespace }),
+          ...(r.container === undefined ? {} : { 'io.kubernetes.container.name': r.container }),
+        },
+      }));
+      const views = containerViews('ns', { containers, tasks: [] });
+      assert.deepEqual(views.map((v) => v.internalId).sort(), records.map((r) => r.id).sort());
+      for (let i = 1; i < views.length; i++) assert.ok((views[i - 1]?.id ?? '') <= (views[i]?.id ?? ''));
+      for (const v of views) assert.ok(v.id === v.podId || v.id.startsWith(`${v.podId}:`), JSON.stringify(v));
+    }),
+  );
 });
