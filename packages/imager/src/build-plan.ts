@@ -70,7 +70,9 @@ export async function planBuild(options: PlanOptions): Promise<BuildPlan> {
   }
   progress('resolving shared libraries with ldd');
   const libs = await resolveLibraries(
-    options.components.flatMap((c) => c.files.map((f) => hostPath(f, repoRoot))).filter((p) => !p.endsWith('.crt')),
+    options.components
+      .flatMap((c) => c.files.map((f) => hostPath(f, repoRoot)))
+      .filter((p) => !/\.(crt|tar|json)$/.test(p)),
     { signal },
   );
   const libraries = [];

@@ -6,6 +6,7 @@ import { planBuild, type BuildPlan } from './build-plan.ts';
 import { pruneCache } from './cache.ts';
 import { componentsFile, loadComponents, sha256File } from './components.ts';
 import { ImageError } from './image-error.ts';
+import { kubernetesComponents } from './kubernetes-files.ts';
 import { ImageRepository, writeOciLayout, type OciResult } from './oci.ts';
 import { assembleRootfs, normalizeDirModes } from './rootfs.ts';
 import { sizeReport, type SizeReport } from './size-report.ts';
@@ -47,6 +48,11 @@ export interface BuildOptions {
   /** Defaults to REPO/.cache/imager. */
   cacheDir?: string;
   componentsFile?: string;
+  /**
+   * Add kubelet, the flannel CNI plugin and the component image archives (kubernetes-files.ts);
+   * true by default. Their binaries come from the component cache (.cache/components).
+   */
+  kubernetes?: boolean;
 }
 
 export interface BuildResult {
@@ -191,6 +197,13 @@ export async function buildImage(options: BuildOptions): Promise<BuildResult> {
   const workDir = await mkdtemp(join(cacheDir, 'work-'));
   try {
     const components = await loadComponents(options.componentsFile ?? componentsFile);
+    if (options.kubernetes !== false)
+      components.push(
+        ...(await kubernetesComponents({
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+          ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+        })),
+      );
     const plan = await planBuild({
       repoRoot,
       components,

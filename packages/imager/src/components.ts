@@ -4,9 +4,12 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { ImageError } from './image-error.ts';
 
-/** Where a component comes from: a Debian package installed by scripts/setup-host, an npm package, a Go module. */
+/**
+ * Where a component comes from: a Debian package installed by scripts/setup-host, an npm package, a
+ * Go module, or an OCI archive the imager built (only in the Kubernetes part, never in components.json).
+ */
 export interface ComponentSource {
-  kind: 'debian' | 'npm' | 'go';
+  kind: 'debian' | 'npm' | 'go' | 'oci';
   package: string;
 }
 

@@ -58,7 +58,7 @@ export async function assembleRootfs(
   for (const f of plan.files) {
     options.signal?.throwIfAborted();
     const to = inRoot(root, f.to);
-    const mode = f.to.endsWith('.crt') ? 0o644 : 0o755;
+    const mode = /\.(crt|tar|json)$/.test(f.to) ? 0o644 : 0o755;
     if (f.strip) {
       progress(`stripping ${f.to}`);
       const before = (await stat(f.from)).size;

@@ -16,6 +16,9 @@ import { encodePrivateKeyPem, generatePrivateKey } from '@bronze/machinery';
 import {
   auditRootfs,
   buildImage,
+  componentImageSpecs,
+  kubernetesVersion,
+  nodeImageArchives,
   hasTool,
   imageRef,
   ociArchive,
@@ -87,6 +90,22 @@ describe('a real node image build', { skip }, () => {
     for (const p of ['system/state', 'system/run', 'var']) assert.ok((await stat(join(rootfs, p))).isDirectory(), p);
     assert.match(await readFile(join(rootfs, 'etc/os-release'), 'utf8'), /^NAME="Bronze"\nID=bronze\n/);
     assert.ok((await stat(join(rootfs, 'etc/ssl/certs/ca-certificates.crt'))).size > 1000);
+  });
+
+  it('carries kubelet, the flannel CNI plugin and every component image, listed in the boot index', async () => {
+    const v = spawnSync(join(rootfs, 'usr/bin/kubelet'), ['--version'], { encoding: 'utf8' });
+    assert.equal(v.status, 0, v.stderr);
+    assert.match(v.stdout, new RegExp(`^Kubernetes ${kubernetesVersion.replace(/\./g, '\\.')}`));
+    assert.ok((await stat(join(rootfs, 'opt/cni/bin/flannel'))).size > 1_000_000);
+    const archives = await nodeImageArchives(rootfs);
+    assert.deepEqual(archives.map((a) => a.ref).sort(), componentImageSpecs.map((s) => s.ref).sort());
+    for (const a of archives) {
+      assert.ok(a.archivePath.startsWith(join(rootfs, 'usr/share/bronze/images/')), a.archivePath);
+      assert.ok((await stat(a.archivePath)).isFile(), a.archivePath);
+    }
+    const sizes = first.sizeReport.components.map((c) => c.component);
+    for (const name of ['kubelet', 'flannel-cni', 'image kube-apiserver', 'image pause'])
+      assert.ok(sizes.includes(name), name);
   });
 
   it(
