@@ -143,6 +143,8 @@ test('a control plane lists services, serves logs and events, and answers COSI r
   const sensitive = rds.filter((r) => /sensitivity: sensitive/.test(r.resource?.spec?.yamlSpec ?? ''));
   assert.deepEqual(sensitive.map((r) => r.resource?.metadata?.id).sort(), [
     'apicertificates.secrets.talos.dev',
+    'kubernetescerts.secrets.talos.dev',
+    'kubernetesrootsecrets.secrets.talos.dev',
     'machineconfigs.config.talos.dev',
     'osrootsecrets.secrets.talos.dev',
   ]);
