@@ -33,5 +33,5 @@ test('node containers run the system containerd with its CRI plugin off, its dat
   await containerd.prepare?.(AbortSignal.timeout(5000));
   const config = await readFile(join(root, 'system/run/containerd/config.toml'), 'utf8');
   assert.match(config, /disabled_plugins = \["io\.containerd\.grpc\.v1\.cri"\]/);
-  assert.match(config, new RegExp(`path = "${join(root, 'var/lib/containerd/opt')}"`));
+  assert.match(config, new RegExp(`path = "${join(root, 'var/system/lib/containerd/opt')}"`));
 });

@@ -63,7 +63,8 @@ function daemon(role: 'apid' | 'trustd', options: NodeServicesOptions): ServiceS
 
 /**
  * The system containerd (Talos's `containerd` service, not the CRI one for pods): its API socket is
- * `system/run/containerd/containerd.sock`, its data under EPHEMERAL. Platforms that cannot run it
+ * `system/run/containerd/containerd.sock` (its state there too), its data in EPHEMERAL/system/lib/containerd:
+ * `run/containerd` and EPHEMERAL/lib/containerd belong to the CRI containerd, as on Talos. Platforms that cannot run it
  * (the process platform: it needs root) list it among their skipped services instead.
  */
 function containerdService(options: NodeServicesOptions): ServiceSpec {
@@ -76,7 +77,7 @@ function containerdService(options: NodeServicesOptions): ServiceSpec {
     'version = 2\n' +
     'disabled_plugins = ["io.containerd.grpc.v1.cri"]\n\n' +
     '[plugins."io.containerd.internal.v1.opt"]\n' +
-    `  path = ${JSON.stringify(join(platform.paths.ephemeralDir, 'lib/containerd/opt'))}\n`;
+    `  path = ${JSON.stringify(join(platform.paths.ephemeralDir, 'system/lib/containerd/opt'))}\n`;
   const check = async (signal: AbortSignal): Promise<void> => {
     if (!(await unixAnswers({ path: socket, timeoutMs: 1000, signal }))) {
       throw new Error(`containerd does not answer on ${socket}`);
@@ -98,9 +99,9 @@ function containerdService(options: NodeServicesOptions): ServiceSpec {
         '--address',
         socket,
         '--root',
-        join(platform.paths.ephemeralDir, 'lib/containerd'),
+        join(platform.paths.ephemeralDir, 'system/lib/containerd'),
         '--state',
-        join(platform.paths.root, 'run/containerd'),
+        runDir,
       ],
       env: childEnv(),
       cwd: platform.paths.root,
