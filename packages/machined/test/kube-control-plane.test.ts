@@ -1,14 +1,15 @@
-// The real control plane from what machinery renders: kube-apiserver, kube-controller-manager and
-// kube-scheduler (built into .cache/components) run as processes on loopback with the exact flags
-// of their rendered static pods (the PKI path translated to the test's directory), against a real
-// etcd with TLS from the config's etcd CA. Checks /readyz with the admin kubeconfig, that Secrets
-// are stored encrypted (secretbox) in etcd, and that the controller manager and the scheduler win
-// their leases. Every process is stopped by pid.
+// The real control plane from what machined renders: its Kubernetes controllers write the PKI and
+// the static pod manifests under a temp node root; kube-apiserver, kube-controller-manager and
+// kube-scheduler (built into .cache/components) then run as processes on loopback with the exact
+// command of their manifests (mount paths translated to the hostPaths), against a real etcd with TLS
+// from the config's etcd CA. Checks /readyz with the admin kubeconfig, that Secrets are stored
+// encrypted (secretbox) in etcd, and that the controller manager and the scheduler win their
+// leases. Every process is stopped by pid.
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,21 +21,18 @@ import 'reflect-metadata';
 import { parse } from 'yaml';
 import {
   adminKubeconfig,
-  apiServerConfigOf,
-  apiServerPod,
   applyConfigPatches,
-  controllerManagerConfigOf,
-  controllerManagerPod,
   generateConfigs,
-  issueKubernetesSecrets,
-  KubernetesSecretsMountPath,
   kubernetesRootSecretsOf,
   loadConfig,
   parsePatch,
-  schedulerConfigOf,
-  schedulerPod,
-  type PodManifest,
+  type ConfigBundle,
 } from '@bronze/machinery';
+import { startHarness } from '@bronze/runtime';
+import { hostnameController } from '../src/controllers/hostname-controller.ts';
+import { nodeAddressController } from '../src/controllers/node-address-controller.ts';
+import { kubernetesControllers, kubernetesPaths } from '../src/kubernetes/kubernetes-controllers.ts';
+import { MachineConfig, MachineConfigId } from '../src/resources/config-resources.ts';
 import { DefaultEtcdPath, etcdVersion } from '../src/etcd/etcd-binary.ts';
 import { etcdPkiFiles } from '../src/etcd/etcd-paths.ts';
 import { EtcdNode, loopbackSubnet } from './etcd-fixture.ts';
@@ -130,11 +128,95 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
   }
 }
 
-/** The container's command, its PKI paths moved to `dir` (the hostPath the pod mounts). */
-function commandOf(pod: PodManifest, dir: string): string[] {
-  const spec = pod['spec'] as { containers: { command: string[] }[] };
-  const command = spec.containers[0]?.command ?? [];
-  return command.slice(1).map((arg) => arg.split(KubernetesSecretsMountPath).join(dir));
+interface Pod {
+  metadata: { name: string };
+  spec: {
+    containers: { command: string[]; volumeMounts: { name: string; mountPath: string }[] }[];
+    volumes: { name: string; hostPath: { path: string } }[];
+  };
+}
+
+/** The container's arguments with every mounted path moved to its hostPath, as the mounts say. */
+function commandOf(pod: Pod): string[] {
+  const container = pod.spec.containers[0];
+  assert.ok(container !== undefined);
+  const hostPaths = new Map(pod.spec.volumes.map((v) => [v.name, v.hostPath.path]));
+  return container.command
+    .slice(1)
+    .map((arg) =>
+      container.volumeMounts.reduce((a, m) => a.split(m.mountPath).join(hostPaths.get(m.name) ?? m.mountPath), arg),
+    );
+}
+
+/** A control-plane config for ADDRESS with free ports for the API server and the two components. */
+async function controlPlaneConfig(address: string): Promise<ConfigBundle> {
+  const [port, cmPort, schedPort] = [
+    await freePort('127.0.0.1'),
+    await freePort('127.0.0.1'),
+    await freePort('127.0.0.1'),
+  ];
+  const generated = await generateConfigs({
+    clusterName: 'it',
+    endpoint: `https://${address}:${String(port)}`,
+    rsaBits: 2048,
+  });
+  const patch = [
+    'cluster:',
+    `  controlPlane: { localAPIServerPort: ${String(port)} }`,
+    `  controllerManager: { extraArgs: { secure-port: "${String(cmPort)}" } }`,
+    `  scheduler: { extraArgs: { secure-port: "${String(schedPort)}" } }`,
+  ].join('\n');
+  const loaded = loadConfig(applyConfigPatches(generated.controlplane, [parsePatch(patch, 'test')]));
+  assert.ok(loaded.config !== undefined, JSON.stringify(loaded.errors));
+  return loaded.config;
+}
+
+/** machined's Kubernetes controllers writing the PKI and the manifests under `root`, as on a node. */
+async function renderNode(
+  t: { after: (fn: () => Promise<void>) => void },
+  options: { root: string; address: string; config: ConfigBundle },
+): Promise<Pod[]> {
+  const h = startHarness({
+    controllers: [
+      hostnameController({ defaultHostname: () => 'cp-1' }),
+      nodeAddressController({ address: () => options.address }),
+      ...kubernetesControllers({ root: options.root }),
+    ],
+  });
+  t.after(() => h.stop());
+  await h.state.create(MachineConfig.make(MachineConfigId, options.config.text));
+  const { manifestsDir, secretsDir } = kubernetesPaths(options.root);
+  const names = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
+  return h.eventually(
+    async () => {
+      assert.ok((await readdir(secretsDir)).includes('kubelet-bootstrap.kubeconfig'));
+      return Promise.all(names.map(async (n) => parse(await readFile(join(manifestsDir, `${n}.yaml`), 'utf8')) as Pod));
+    },
+    { timeoutMs: 20_000 },
+  );
+}
+
+/** The value etcd holds for a key, read with etcdctl and the etcd admin certificate. */
+async function etcdValue(etcd: EtcdNode, key: string): Promise<string> {
+  const pki = etcdPkiFiles(etcd.paths.pkiDir);
+  const args = [
+    `--endpoints=${etcd.clientUrl}`,
+    `--cacert=${pki.ca}`,
+    `--cert=${pki.adminCert}`,
+    `--key=${pki.adminKey}`,
+  ];
+  const { stdout } = await promisify(execFile)('etcdctl', [...args, 'get', key, '--print-value-only'], {
+    encoding: 'latin1',
+    env: { ...process.env, ETCDCTL_API: '3' },
+  });
+  return stdout;
+}
+
+async function leaseHolder(admin: Tls & { server: string }, lease: string): Promise<string | undefined> {
+  const r = await call(admin, 'GET', `/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/${lease}`);
+  if (r.status !== 200) return undefined;
+  const holder = (JSON.parse(r.text) as { spec?: { holderIdentity?: string } }).spec?.holderIdentity;
+  return holder === '' ? undefined : holder;
 }
 
 test(
@@ -142,25 +224,9 @@ test(
   { skip, timeout: 180_000 },
   async (t) => {
     const address = `${loopbackSubnet()}.${String(10 + (process.pid % 200))}`;
-    const port = await freePort('127.0.0.1');
-    const [cmPort, schedPort] = [await freePort('127.0.0.1'), await freePort('127.0.0.1')];
-    const generated = await generateConfigs({
-      clusterName: 'it',
-      endpoint: `https://${address}:${String(port)}`,
-      rsaBits: 2048,
-    });
-    const patch = [
-      'cluster:',
-      `  controlPlane: { localAPIServerPort: ${String(port)} }`,
-      `  controllerManager: { extraArgs: { secure-port: "${String(cmPort)}" } }`,
-      `  scheduler: { extraArgs: { secure-port: "${String(schedPort)}" } }`,
-    ].join('\n');
-    const loaded = loadConfig(applyConfigPatches(generated.controlplane, [parsePatch(patch, 'test')]));
-    assert.ok(loaded.config !== undefined, JSON.stringify(loaded.errors));
-    const config = loaded.config;
+    const config = await controlPlaneConfig(address);
     const root = kubernetesRootSecretsOf(config);
     assert.ok(root !== undefined);
-
     const dir = await mkdtemp(join(tmpdir(), 'bronze-kcp-'));
     const procs: ChildProcess[] = [];
     const etcd = await EtcdNode.create(root.etcdCA, { name: 'cp-1', address });
@@ -175,32 +241,24 @@ test(
       await rm(dir, { recursive: true, force: true });
     });
     await etcd.start({ state: 'new', initialCluster: [{ name: etcd.name, peerUrl: etcd.peerUrl }] });
-
-    const secretsDir = join(dir, 'secrets');
-    await mkdir(secretsDir, { mode: 0o700 });
-    const files = await issueKubernetesSecrets(root, { addresses: [address], hostname: 'cp-1' });
-    for (const [name, content] of Object.entries(files)) {
-      await writeFile(join(secretsDir, name), content, { mode: 0o600 });
-    }
-    const start = (name: string, args: string[]): ChildProcess => {
-      const log = createWriteStream(join(dir, `${name}.log`));
-      const p = spawn(binary(name), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [apiServerPod, controllerManagerPod, schedulerPod] = await renderNode(t, { root: dir, address, config });
+    assert.ok(apiServerPod !== undefined && controllerManagerPod !== undefined && schedulerPod !== undefined);
+    const start = (pod: Pod): ChildProcess => {
+      const log = createWriteStream(join(dir, `${pod.metadata.name}.log`));
+      const p = spawn(binary(pod.metadata.name), commandOf(pod), { stdio: ['ignore', 'pipe', 'pipe'] });
       p.stdout.pipe(log);
       p.stderr.pipe(log);
       procs.push(p);
       return p;
     };
-    const apiSpec = apiServerConfigOf(config, { address });
-    assert.ok(apiSpec !== undefined);
-    const apiserver = start('kube-apiserver', commandOf(apiServerPod(apiSpec), secretsDir));
 
+    const apiserver = start(apiServerPod);
     const admin = tlsOf(await adminKubeconfig(config));
     await until(
       `kube-apiserver /readyz (see ${dir}/kube-apiserver.log)`,
       async () => {
         if (apiserver.exitCode !== null) throw new Error(`kube-apiserver exited ${String(apiserver.exitCode)}`);
-        const r = await call(admin, 'GET', '/readyz');
-        return r.status === 200 ? r : undefined;
+        return (await call(admin, 'GET', '/readyz')).status === 200 ? true : undefined;
       },
       90_000,
     );
@@ -212,37 +270,16 @@ test(
       stringData: { password: 'plain-text-value' },
     });
     assert.equal(created.status, 201, created.text);
-    const pki = etcdPkiFiles(etcd.paths.pkiDir);
-    const { stdout } = await promisify(execFile)(
-      'etcdctl',
-      [
-        `--endpoints=${etcd.clientUrl}`,
-        `--cacert=${pki.ca}`,
-        `--cert=${pki.adminCert}`,
-        `--key=${pki.adminKey}`,
-        'get',
-        '/registry/secrets/default/sealed',
-        '--print-value-only',
-      ],
-      { encoding: 'latin1', env: { ...process.env, ETCDCTL_API: '3' } },
-    );
-    assert.ok(stdout.startsWith('k8s:enc:secretbox:v1:key2:'), `stored as ${JSON.stringify(stdout.slice(0, 32))}`);
-    assert.ok(!stdout.includes('plain-text-value'));
+    const stored = await etcdValue(etcd, '/registry/secrets/default/sealed');
+    assert.ok(stored.startsWith('k8s:enc:secretbox:v1:key2:'), `stored as ${JSON.stringify(stored.slice(0, 32))}`);
+    assert.ok(!stored.includes('plain-text-value'));
 
-    const cmSpec = controllerManagerConfigOf(config);
-    const schedSpec = schedulerConfigOf(config);
-    assert.ok(cmSpec !== undefined && schedSpec !== undefined);
-    start('kube-controller-manager', commandOf(controllerManagerPod(cmSpec), secretsDir));
-    start('kube-scheduler', commandOf(schedulerPod(schedSpec), secretsDir));
+    start(controllerManagerPod);
+    start(schedulerPod);
     for (const lease of ['kube-controller-manager', 'kube-scheduler']) {
       const holder = await until(
         `the ${lease} lease (see ${dir}/${lease}.log)`,
-        async () => {
-          const r = await call(admin, 'GET', `/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/${lease}`);
-          if (r.status !== 200) return undefined;
-          const spec = (JSON.parse(r.text) as { spec?: { holderIdentity?: string } }).spec;
-          return spec?.holderIdentity === undefined || spec.holderIdentity === '' ? undefined : spec.holderIdentity;
-        },
+        () => leaseHolder(admin, lease),
         60_000,
       );
       assert.ok(holder.length > 0);
