@@ -3,7 +3,15 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import { test } from 'node:test';
-import { bootstrapManifests, isKubeApiError, KubeClient, type KubeObject, type ManifestInput } from '@bronze/machinery';
+import {
+  bootstrapManifests,
+  isKubeApiError,
+  kubernetesHealthChecks,
+  KubeClient,
+  type HealthClient,
+  type KubeObject,
+  type ManifestInput,
+} from '@bronze/machinery';
 import { KubeApiServerFixture, missingBinaries } from './kube-apiserver-fixture.ts';
 
 const input: ManifestInput = {
@@ -102,6 +110,24 @@ test('kube-apiserver: bootstrap manifests and the client', { skip: skip ?? false
       },
     });
     assert.equal((access['status'] as { allowed: boolean }).allowed, true);
+  });
+
+  await t.test('the health checks read the real API: no node registered, nothing ready yet', async () => {
+    const checks = kubernetesHealthChecks({ kube: () => Promise.resolve(admin) });
+    const ctx = { client: {} as HealthClient, controlPlanes: ['127.0.0.1'], workers: [], signal };
+    const failures = new Map<string, string>();
+    for (const check of checks) {
+      await check.run(ctx).catch((err: unknown) => failures.set(check.name, (err as Error).message));
+    }
+    assert.deepEqual(Object.fromEntries(failures), {
+      'all k8s nodes to report': 'nodes not registered: 127.0.0.1',
+      'all control plane static pods to be running': 'nodes not registered: 127.0.0.1',
+      'all control plane components to be ready': 'nodes not registered: 127.0.0.1',
+      'all k8s nodes to report ready': 'nodes not registered: 127.0.0.1',
+      'kube-proxy to report ready': 'kube-proxy: 0 of 0 pods ready',
+      'coredns to report ready': 'coredns: 0 of 2 replicas ready',
+      'all k8s nodes to report schedulable': 'nodes not registered: 127.0.0.1',
+    });
   });
 
   await t.test('404: a missing object, and find() gives undefined', async () => {

@@ -334,3 +334,13 @@ export {
 } from './kubernetes/manifests-input.ts';
 export type { ManifestInput } from './kubernetes/manifests-input.ts';
 export { flannelCniConflist, FlannelCniConfPath } from './kubernetes/manifests-flannel.ts';
+export {
+  kubernetesHealthChecks,
+  clusterHealthChecks,
+  nodeKubeSource,
+  kubeconfigFromNode,
+  runsKubernetes,
+} from './kubernetes/k8s-health-checks.ts';
+export type { KubeClientSource } from './kubernetes/k8s-health-checks.ts';
+export { ControlPlaneComponents } from './kubernetes/k8s-health.ts';
+export type { KubeReader, KubeCheckContext } from './kubernetes/k8s-health.ts';

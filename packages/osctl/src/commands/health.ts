@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import {
+  clusterHealthChecks,
   isHealthCheckError,
   learnNodeRoles,
   splitList,
@@ -19,6 +20,7 @@ interface HealthOptions {
   workerNodes?: string[];
   waitTimeout: string;
   server: boolean;
+  k8sEndpoint?: string;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -70,10 +72,14 @@ export function healthCommand(io: Io): Command {
         'control planes (no learner left, none missing, none extra). Each check is retried until it passes ' +
         'or --wait-timeout runs out; the command then exits 1 naming the check and its last error. ' +
         'Without --control-plane-nodes the nodes are those of the talosconfig context (-n), each ' +
-        'asked for its machine type.',
+        'asked for its machine type. When the first control plane runs Kubernetes (a kubelet service that is not skipped), ' +
+        'the Kubernetes checks follow, through an admin kubeconfig fetched from it: every node ' +
+        'registered, the control-plane static pods running and ready, every node Ready, kube-proxy and ' +
+        'CoreDNS ready, no node cordoned.',
     )
     .option('--control-plane-nodes <nodes>', 'control-plane node addresses (comma-separated, repeatable)', collect)
     .option('--worker-nodes <nodes>', 'worker node addresses (comma-separated, repeatable)', collect)
+    .option('--k8s-endpoint <url>', "reach the Kubernetes API here instead of the kubeconfig's server")
     .option('--wait-timeout <d>', 'how long to wait for the whole cluster to be healthy', '20m')
     .option('--server [bool]', 'run the checks on the server (not available: only false)', parseBool, false)
     .addHelpText(
@@ -94,12 +100,18 @@ export function healthCommand(io: Io): Command {
       }
       await withNodeClient(cmd, io, async (client, signal) => {
         const nodes = await nodesOf(client, opts, signal);
+        const { checks, close } = await clusterHealthChecks(client, nodes, {
+          signal,
+          ...(opts.k8sEndpoint === undefined ? {} : { k8sEndpoint: opts.k8sEndpoint }),
+        });
         try {
-          await waitHealthy(client, { ...nodes, timeout, signal, onProgress: progressPrinter(io) });
+          await waitHealthy(client, { ...nodes, timeout, signal, checks, onProgress: progressPrinter(io) });
         } catch (err) {
           // an interrupted wait has not shown health: exit 1, not the quiet Ctrl-C of other commands
           if (isHealthCheckError(err) && err.interrupted) throw new NodesFailedError(err.message);
           throw err;
+        } finally {
+          close();
         }
       });
     });
