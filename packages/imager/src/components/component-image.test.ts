@@ -193,3 +193,33 @@ test('the node index lists archives by file name', () => {
     { ref: 'p:1', file: 'pause.tar', manifestDigest: 'sha256:pause' },
   ]);
 });
+
+test('extra host files, links and directories land in the layer and count in the key', async (t) => {
+  const { dir, binary, ca } = await fixture(t);
+  const lib = join(dir, 'lib.so');
+  await writeFile(lib, 'library');
+  const extras = {
+    files: [{ from: lib, to: '/usr/lib/x/lib.so', sha256: 'a'.repeat(64), mode: 0o755 }],
+    symlinks: [{ to: '/usr/sbin/iptables', target: 'xtables-nft-multi' }],
+    dirs: ['/run'],
+  };
+  const s = spec('kube-proxy');
+  assert.notEqual(
+    componentImageKey(s, { binary, caCertificates: ca, extras }),
+    componentImageKey(s, { binary, caCertificates: ca }),
+  );
+  const img = await buildImageArchive(s, { binary, caCertificates: ca, extras, cacheRoot: dir });
+  const entries = untar(await readFile(img.archivePath));
+  const index = JSON.parse(entries.find((e) => e.name === 'manifest.json')?.data.toString() ?? '[]') as {
+    Layers: string[];
+  }[];
+  const layerName = index[0]?.Layers[0];
+  const layerTar = entries.find((e) => e.name === layerName);
+  assert.ok(layerTar);
+  const layer = untar(gunzipSync(layerTar.data));
+  const find = (name: string): TarEntry | undefined => layer.find((e) => e.name === name);
+  assert.equal(find('usr/lib/x/lib.so')?.mode, 0o755);
+  assert.equal(find('usr/sbin/iptables')?.type, '2');
+  assert.equal(find('run/')?.type, '5');
+  assert.equal(find('usr/local/bin/kube-proxy')?.mode, 0o755);
+});

@@ -1,6 +1,18 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -8,9 +20,10 @@ import { ociArchive, writeOciLayout, type RuntimeConfig } from '../oci.ts';
 import { walkTree } from '../tree.ts';
 import { sha256File } from './component-cache.ts';
 import type { ComponentImageSpec } from './image-specs.ts';
+import type { ImageExtras } from './iptables-files.ts';
 
 /** Bump when the archive layout changes in a way the hashed inputs do not show. */
-export const componentImageFormat = 1;
+export const componentImageFormat = 2;
 
 /** A pinned input file of an image: where it is on the host and its digest. */
 export interface ImageInput {
@@ -41,6 +54,8 @@ export interface BuildImageArchiveOptions {
   binary: ImageInput;
   /** The CA bundle, for specs that ask for it. */
   caCertificates?: ImageInput;
+  /** Host files and links beside the binary (iptables for the images that ask for it). */
+  extras?: ImageExtras;
   cacheRoot: string;
   force?: boolean;
   signal?: AbortSignal;
@@ -49,13 +64,20 @@ export interface BuildImageArchiveOptions {
 /** The digest of everything that goes into an archive: same key, same bytes. */
 export function componentImageKey(
   spec: ComponentImageSpec,
-  opts: Pick<BuildImageArchiveOptions, 'binary' | 'caCertificates'>,
+  opts: Pick<BuildImageArchiveOptions, 'binary' | 'caCertificates' | 'extras'>,
 ): string {
   const input = JSON.stringify({
     format: componentImageFormat,
     spec,
     binary: opts.binary.sha256,
     ca: spec.caCertificates ? (opts.caCertificates?.sha256 ?? null) : null,
+    ...(opts.extras === undefined
+      ? {}
+      : {
+          files: opts.extras.files.map((f) => [f.to, f.sha256, f.mode]),
+          links: opts.extras.symlinks.map((l) => [l.to, l.target]),
+          dirs: opts.extras.dirs,
+        }),
   });
   return createHash('sha256').update(input).digest('hex').slice(0, 16);
 }
@@ -90,15 +112,17 @@ async function readCached(base: string, key: string): Promise<Record_ | undefine
 }
 
 /** Sets modes explicitly (dirs 0755, files 0644 unless listed), so the host's umask never leaks in. */
-async function normalizeModes(root: string, executables: ReadonlySet<string>): Promise<void> {
+async function normalizeModes(root: string, modes: ReadonlyMap<string, number>): Promise<void> {
   await chmod(root, 0o755);
   for (const e of await walkTree(root))
     if (e.type === 'dir') await chmod(join(root, e.path), 0o755);
-    else if (e.type === 'file') await chmod(join(root, e.path), executables.has(e.path) ? 0o755 : 0o644);
+    else if (e.type === 'file') await chmod(join(root, e.path), modes.get(e.path) ?? 0o644);
 }
 
+const rel = (p: string): string => p.replace(/^\/+/, '');
+
 async function place(from: string, root: string, to: string): Promise<void> {
-  const dest = join(root, to.replace(/^\/+/, ''));
+  const dest = join(root, rel(to));
   await mkdir(dirname(dest), { recursive: true });
   await copyFile(from, dest);
 }
@@ -118,7 +142,17 @@ async function writeArchive(
       throw new Error(`${spec.name} needs the CA certificates: pass caCertificates`);
     await place(opts.caCertificates.path, layer, '/etc/ssl/certs/ca-certificates.crt');
   }
-  await normalizeModes(layer, new Set([spec.path.replace(/^\/+/, '')]));
+  const modes = new Map([[rel(spec.path), 0o755]]);
+  for (const f of opts.extras?.files ?? []) {
+    await place(f.from, layer, f.to);
+    modes.set(rel(f.to), f.mode);
+  }
+  for (const d of opts.extras?.dirs ?? []) await mkdir(join(layer, rel(d)), { recursive: true });
+  for (const l of opts.extras?.symlinks ?? []) {
+    await mkdir(dirname(join(layer, rel(l.to))), { recursive: true });
+    await symlink(l.target, join(layer, rel(l.to)));
+  }
+  await normalizeModes(layer, modes);
   const layout = join(work, 'oci');
   const oci = await writeOciLayout(layer, await walkTree(layer, opts.signal), {
     dir: layout,
@@ -126,7 +160,7 @@ async function writeArchive(
     config: runtimeConfig(spec),
     signal: opts.signal,
   });
-  await normalizeModes(layout, new Set());
+  await normalizeModes(layout, new Map());
   await pipeline(Readable.from(ociArchive(layout, opts.signal)), createWriteStream(out, { mode: 0o644 }), {
     signal: opts.signal,
   });

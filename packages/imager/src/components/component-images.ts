@@ -5,6 +5,7 @@ import { ImageError } from '../image-error.ts';
 import { buildComponent, defaultComponentCache, type BuildComponentOptions } from './build-component.ts';
 import { buildImageArchive, type ComponentImage, type ImageInput } from './component-image.ts';
 import { ComponentImagesDir, componentImageSpecs, type ComponentImageSpec } from './image-specs.ts';
+import { iptablesExtras, type ImageExtras } from './iptables-files.ts';
 import { upstreamComponent } from './upstream-list.ts';
 
 /** `.cache/component-images` at the repository root, beside the component builds. */
@@ -90,12 +91,16 @@ export async function buildComponentImages(opts: BuildComponentImagesOptions = {
   const ca = specs.some((s) => s.caCertificates)
     ? (opts.caCertificates ?? (await pinnedCaCertificates(opts.signal)))
     : undefined;
+  const iptables: ImageExtras | undefined = specs.some((s) => s.iptables === true)
+    ? await iptablesExtras(opts.signal)
+    : undefined;
   const out: ComponentImage[] = [];
   for (const spec of specs) {
     const binary = await componentBinary(spec.component, opts);
     const img = await buildImageArchive(spec, {
       binary,
       ...(ca === undefined ? {} : { caCertificates: ca }),
+      ...(spec.iptables === true && iptables !== undefined ? { extras: iptables } : {}),
       cacheRoot: opts.imageCache ?? defaultImageCache,
       ...(opts.force === undefined ? {} : { force: opts.force }),
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),

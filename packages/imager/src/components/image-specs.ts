@@ -19,6 +19,8 @@ export interface ComponentImageSpec {
   user?: string;
   /** Adds /etc/ssl/certs/ca-certificates.crt (the node image's pinned copy). */
   caCertificates: boolean;
+  /** Adds the host's iptables (iptables-files.ts): the image programs the node's packet filter. */
+  iptables?: boolean;
 }
 
 /** Where a node keeps the archives, relative to its root. */
@@ -30,7 +32,7 @@ function versionOf(component: string): string {
   return c.version;
 }
 
-function kubeImage(name: string): ComponentImageSpec {
+function kubeImage(name: string, iptables = false): ComponentImageSpec {
   // build/server-image/Dockerfile: COPY ${BINARY} /usr/local/bin/${BINARY}.
   const path = `/usr/local/bin/${name}`;
   return {
@@ -40,6 +42,7 @@ function kubeImage(name: string): ComponentImageSpec {
     path,
     entrypoint: [path],
     caCertificates: true,
+    ...(iptables ? { iptables } : {}),
   };
 }
 
@@ -48,7 +51,8 @@ export const componentImageSpecs: readonly ComponentImageSpec[] = [
   kubeImage('kube-apiserver'),
   kubeImage('kube-controller-manager'),
   kubeImage('kube-scheduler'),
-  kubeImage('kube-proxy'),
+  // Upstream's kube-proxy is distroless-iptables: iptables mode execs iptables-restore.
+  kubeImage('kube-proxy', true),
   {
     // build/pause/Dockerfile: ADD pause /pause, USER 65535:65535, ENTRYPOINT ["/pause"].
     name: 'pause',
@@ -78,6 +82,8 @@ export const componentImageSpecs: readonly ComponentImageSpec[] = [
     path: '/opt/bin/flanneld',
     entrypoint: ['/opt/bin/flanneld'],
     caCertificates: true,
+    // flanneld writes its masquerade and forward rules with iptables (go-iptables execs it).
+    iptables: true,
   },
   {
     // test/images/agnhost/Dockerfile: ENTRYPOINT ["/agnhost"], CMD ["pause"].
