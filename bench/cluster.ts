@@ -128,7 +128,7 @@ try {
       image_cached_s: img.cachedS,
       image_load_s: img.loadS,
       squashfs_mib: mib(r.squashfsBytes),
-      largest_mib: top5.map((c) => `${c.component}:${mib(c.bytes).toFixed(1)}`).join(','),
+      largest_mib: top5.map((c) => `${c.component.replaceAll(' ', '-')}:${mib(c.bytes).toFixed(1)}`).join(','),
       create_to_healthy_1_s: one.healthyS,
       create_to_healthy_3p1_s: four.healthyS,
       process_1_s: peer.healthyS,

@@ -137,7 +137,7 @@ if (import.meta.main) {
       force: values.force === true,
       onProgress: (l) => process.stderr.write(`${l}\n`),
     });
-    process.stdout.write(`${r.ref} ${r.loaded} (${r.cached ? 'cached' : 'built'} build)\n`);
+    process.stdout.write(`${r.ref} ${r.loaded} (${r.cached ? 'build from the cache' : 'fresh build'})\n`);
   } catch (err) {
     process.stderr.write(`node-image: ${formatErrorChain(err)}\n`);
     process.exitCode = 1;
