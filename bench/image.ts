@@ -34,6 +34,7 @@ try {
     .map((c) => `${c.component}:${mib(c.bytes).toFixed(1)}`)
     .join(',');
   const strip = r.stripped[0];
+  const images = r.components.filter((c) => c.component.startsWith('image '));
   process.stdout.write(
     `${benchLine('image', {
       cold_s: coldS,
@@ -41,6 +42,8 @@ try {
       squashfs_mib: mib(r.squashfsBytes),
       oci_layer_mib: mib(r.ociLayerBytes),
       rootfs_mib: mib(r.rootfsBytes),
+      component_images_mib: mib(images.reduce((sum, c) => sum + c.bytes, 0)),
+      component_images: images.length,
       ratio_squashfs_vs_rootfs: r.squashfsBytes / r.rootfsBytes,
       node_strip_mib: strip === undefined ? 'none' : `${mib(strip.before).toFixed(1)}->${mib(strip.after).toFixed(1)}`,
       largest_mib: top,
