@@ -8,7 +8,9 @@ export function imageBuildCommand(io: Io): Command {
   return new Command('build')
     .summary('build the node image')
     .description(
-      'Assemble the root file system from the pinned components (packages/imager/components.json) and ' +
+      'Assemble the root file system from the pinned components (packages/imager/components.json), ' +
+        'the kubelet and flannel CNI plugin from the component cache (osctl image components build), and ' +
+        'the component container images (osctl image components images) in /usr/share/bronze/images, and ' +
         'write into DIR:\n' +
         '  rootfs.squashfs         the image (reproducible: same inputs, same bytes)\n' +
         '  rootfs.squashfs.sha256  its SHA-256 (sha256sum format)\n' +
