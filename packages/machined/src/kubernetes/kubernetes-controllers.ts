@@ -6,6 +6,8 @@ import { controlPlaneConfigController } from './control-plane-config-controller.
 import { kubernetesCertsController } from './kubernetes-certs-controller.ts';
 import { kubernetesRootSecretsController } from './kubernetes-root-secrets-controller.ts';
 import { kubernetesSecretFilesController } from './kubernetes-secret-files-controller.ts';
+import { manifestApplyController } from './manifest-apply-controller.ts';
+import { manifestController } from './manifest-controller.ts';
 import { staticPodController } from './static-pod-controller.ts';
 import { staticPodFilesController } from './static-pod-files-controller.ts';
 
@@ -26,5 +28,7 @@ export function kubernetesControllers(options: { root: string }): Controller[] {
     controlPlaneConfigController(),
     staticPodController({ hostSecretsDir: paths.secretsDir }),
     staticPodFilesController({ dir: paths.manifestsDir }),
+    manifestController(),
+    manifestApplyController(),
   ];
 }

@@ -19,6 +19,7 @@ import {
   SchedulerConfig,
   StaticPod,
 } from '../kubernetes/kubernetes-resources.ts';
+import { Manifest, ManifestStatus } from '../kubernetes/manifest-resources.ts';
 
 export const NodeResourceDefinitions: readonly ResourceDefinition[] = [
   MachineStatus,
@@ -39,6 +40,8 @@ export const NodeResourceDefinitions: readonly ResourceDefinition[] = [
   ControllerManagerConfig,
   SchedulerConfig,
   StaticPod,
+  Manifest,
+  ManifestStatus,
   Namespace,
   ResourceDefinitions,
 ].map((t) => t.definition);
