@@ -55,7 +55,13 @@ export const KubernetesCerts = defineResource<KubernetesCertsSpec>({
 });
 export const KubernetesCertsId = 'k8s-certs';
 
-const emptyComponent = () => ({ image: '', extraArgs: {}, extraVolumes: [], env: {} });
+const emptyComponent = () => ({
+  image: '',
+  extraArgs: {},
+  extraVolumes: [],
+  env: {},
+  resources: { requests: {}, limits: {} },
+});
 
 export const APIServerConfig = defineResource<APIServerConfigSpec>({
   type: 'APIServerConfigs.kubernetes.talos.dev',

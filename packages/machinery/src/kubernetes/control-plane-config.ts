@@ -24,6 +24,8 @@ export interface ComponentConfig {
   extraArgs: Record<string, string | string[]>;
   extraVolumes: ExtraVolume[];
   env: Record<string, string>;
+  /** cluster.<component>.resources: requests replace the defaults of the same name; limits as given. */
+  resources: { requests: Record<string, string>; limits: Record<string, string> };
 }
 
 export interface APIServerConfigSpec extends ComponentConfig {
@@ -49,8 +51,19 @@ type ComponentSection =
       extraArgs?: Record<string, string | string[]>;
       extraVolumes?: Partial<ExtraVolume>[];
       env?: Record<string, string>;
+      resources?: { requests?: unknown; limits?: unknown };
     }
   | undefined;
+
+/** A requests or limits map as strings (`cpu: 1` is the quantity "1"); anything else is ignored. */
+function quantities(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v === 'string' || typeof v === 'number') out[k] = String(v);
+  }
+  return out;
+}
 
 function componentOf(section: ComponentSection, defaultImage: string): ComponentConfig {
   return {
@@ -62,6 +75,7 @@ function componentOf(section: ComponentSection, defaultImage: string): Component
       readonly: v.readonly ?? false,
     })),
     env: { ...(section?.env ?? {}) },
+    resources: { requests: quantities(section?.resources?.requests), limits: quantities(section?.resources?.limits) },
   };
 }
 

@@ -24,6 +24,7 @@ before(async () => {
 
 interface Container {
   image: string;
+  resources: unknown;
   command: string[];
   env: { name: string; value: string }[];
   volumeMounts: { name: string; mountPath: string; readOnly: boolean }[];
@@ -92,6 +93,7 @@ test('the config honoured: image, extraArgs, extraVolumes, env, subnets', () => 
     '    extraArgs: { v: "4", controllers: "*" }',
     '    extraVolumes: [{ hostPath: /var/lib/extra, mountPath: /extra, readonly: true }]',
     '    env: { GODEBUG: x509sha1=1 }',
+    '    resources: { requests: { cpu: 1 }, limits: { memory: 1Gi } }',
   ].join('\n');
   const config = bundle(applyConfigPatches(controlplane.text, [parsePatch(patch, 'patch')]));
   const spec = controllerManagerConfigOf(config);
@@ -106,6 +108,7 @@ test('the config honoured: image, extraArgs, extraVolumes, env, subnets', () => 
   assert.ok(c.command.includes('--service-cluster-ip-range=10.100.0.0/16'));
   assert.ok(c.command.includes('--cluster-signing-key-file=/system/secrets/kubernetes/ca.key'));
   assert.deepEqual(c.env, [{ name: 'GODEBUG', value: 'x509sha1=1' }]);
+  assert.deepEqual(c.resources, { requests: { cpu: '1', memory: '256Mi' }, limits: { memory: '1Gi' } });
   assert.deepEqual(c.volumeMounts[1], { name: 'extra-0', mountPath: '/extra', readOnly: true });
   assert.deepEqual(pod.spec.volumes[1], { name: 'extra-0', hostPath: { path: '/var/lib/extra' } });
 });

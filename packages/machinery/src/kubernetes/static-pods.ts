@@ -151,7 +151,10 @@ function componentPod(
           env: Object.entries(spec.env)
             .sort(([a], [b]) => a.localeCompare(b))
             .map(([k, value]) => ({ name: k, value })),
-          resources: { requests: options.requests },
+          resources: {
+            requests: { ...options.requests, ...spec.resources.requests },
+            ...(Object.keys(spec.resources.limits).length === 0 ? {} : { limits: spec.resources.limits }),
+          },
           volumeMounts: [
             { name: 'secrets', mountPath: KubernetesSecretsMountPath, readOnly: true },
             ...extra.map((v) => ({ name: v.name, mountPath: v.mountPath, readOnly: v.readonly })),
