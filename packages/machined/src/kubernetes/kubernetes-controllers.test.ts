@@ -179,3 +179,16 @@ test('a restart of machined keeps the issued PKI: nothing is issued or written a
   assert.equal((await state.get(KubernetesCerts.pointer('k8s-certs'))).metadata.version, certs.metadata.version);
   assert.deepEqual(await mtimes(first.secretsDir), before);
 });
+
+test('without the config the static pods and their manifests go; the PKI files stay', async (t) => {
+  const node = await startNode(t);
+  await setConfig(node.h.state, configs.controlplane);
+  await settled(node);
+  const current = await node.h.state.get<string>(MachineConfig.pointer(MachineConfigId));
+  await node.h.state.destroy(MachineConfig.pointer(MachineConfigId), { owner: current.metadata.owner });
+  await node.h.eventually(async () => {
+    assert.deepEqual(await readdir(node.manifestsDir), []);
+  });
+  assert.deepEqual(await node.h.state.list(StaticPod.kind()), []);
+  assert.ok((await readdir(node.secretsDir)).includes('ca.crt'));
+});
