@@ -287,6 +287,7 @@ export {
 } from './kubernetes/kubernetes-secrets.ts';
 export type { KubernetesSecretFiles, KubernetesSecretsOptions } from './kubernetes/kubernetes-secrets.ts';
 export { componentKubeconfig } from './kubernetes/component-kubeconfig.ts';
+export { kubeletBootstrapKubeconfig, KubeletBootstrapUser } from './kubernetes/kubelet-bootstrap-kubeconfig.ts';
 export type { ComponentKubeconfigOptions } from './kubernetes/component-kubeconfig.ts';
 export { encryptionConfig } from './kubernetes/encryption-config.ts';
 export { firstServiceIp } from './kubernetes/service-ip.ts';

@@ -10,6 +10,7 @@ import { parsePatch } from '../patch/patch-load.ts';
 import { isKubernetesPkiError, kubernetesRootSecretsOf } from './kubernetes-root-secrets.ts';
 import { issueKubernetesSecrets, KubernetesSecretFile as F } from './kubernetes-secrets.ts';
 import { firstServiceIp } from './service-ip.ts';
+import { kubeletBootstrapKubeconfig } from './kubelet-bootstrap-kubeconfig.ts';
 
 let controlplane: ConfigBundle;
 let worker: ConfigBundle;
@@ -119,4 +120,20 @@ test('every PKI file of the table, issued from the config CAs with the names the
   assert.ok(client.verify(ca.publicKey));
   const boot = parse(files[F.kubeletBootstrapKubeconfig] ?? '') as { users: { user: { token: string } }[] };
   assert.match(boot.users[0]?.user.token ?? '', /^[a-z0-9]{6}\.[a-z0-9]{16}$/);
+});
+
+test('the bootstrap kubeconfig: a worker config without cluster.token is an error naming it', () => {
+  const config = patched(worker, '[{"op": "remove", "path": "/cluster/token"}]');
+  assert.throws(
+    () => kubeletBootstrapKubeconfig(config),
+    (err: unknown) => isKubernetesPkiError(err) && err.message.includes('cluster.token'),
+  );
+});
+
+test('the bootstrap kubeconfig of a worker equals the one a control plane writes', async () => {
+  const root = kubernetesRootSecretsOf(controlplane);
+  assert.ok(root !== undefined);
+  const files = await issueKubernetesSecrets(root, { addresses: ['10.5.0.2'] });
+  assert.equal(kubeletBootstrapKubeconfig(worker), files[F.kubeletBootstrapKubeconfig]);
+  assert.equal(kubeletBootstrapKubeconfig(controlplane), files[F.kubeletBootstrapKubeconfig]);
 });
