@@ -66,7 +66,7 @@ export function nodeKubeSource(
   client: HealthClient,
   node: string,
   options: { server?: string; timeoutMs?: number } = {},
-): KubeClientSource & { close: () => void } {
+): { kube: (signal: AbortSignal) => Promise<KubeClient>; close: () => void } {
   let kube: KubeClient | undefined;
   return {
     kube: async (signal) => {
