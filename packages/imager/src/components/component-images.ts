@@ -5,6 +5,7 @@ import { ImageError } from '../image-error.ts';
 import { buildComponent, defaultComponentCache, type BuildComponentOptions } from './build-component.ts';
 import { buildImageArchive, type ComponentImage, type ImageInput } from './component-image.ts';
 import { ComponentImagesDir, componentImageSpecs, type ComponentImageSpec } from './image-specs.ts';
+import { hostProgramExtras, mergeExtras } from './host-programs.ts';
 import { iptablesExtras, type ImageExtras } from './iptables-files.ts';
 import { upstreamComponent } from './upstream-list.ts';
 
@@ -97,10 +98,13 @@ export async function buildComponentImages(opts: BuildComponentImagesOptions = {
   const out: ComponentImage[] = [];
   for (const spec of specs) {
     const binary = await componentBinary(spec.component, opts);
+    const parts: ImageExtras[] = [];
+    if (spec.iptables === true && iptables !== undefined) parts.push(iptables);
+    if (spec.programs !== undefined) parts.push(await hostProgramExtras(spec.programs, opts.signal));
     const img = await buildImageArchive(spec, {
       binary,
       ...(ca === undefined ? {} : { caCertificates: ca }),
-      ...(spec.iptables === true && iptables !== undefined ? { extras: iptables } : {}),
+      ...(parts.length === 0 ? {} : { extras: mergeExtras(...parts) }),
       cacheRoot: opts.imageCache ?? defaultImageCache,
       ...(opts.force === undefined ? {} : { force: opts.force }),
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),

@@ -21,6 +21,8 @@ export interface ComponentImageSpec {
   caCertificates: boolean;
   /** Adds the host's iptables (iptables-files.ts): the image programs the node's packet filter. */
   iptables?: boolean;
+  /** Host programs the image carries with their libraries (host-programs.ts). */
+  programs?: readonly { from: string; to: string }[];
 }
 
 /** Where a node keeps the archives, relative to its root. */
@@ -84,6 +86,8 @@ export const componentImageSpecs: readonly ComponentImageSpec[] = [
     caCertificates: true,
     // flanneld writes its masquerade and forward rules with iptables (go-iptables execs it).
     iptables: true,
+    // kube-flannel.yml's install-cni init container runs `cp -f` in this image (upstream's is alpine).
+    programs: [{ from: '/usr/bin/cp', to: '/bin/cp' }],
   },
   {
     // test/images/agnhost/Dockerfile: ENTRYPOINT ["/agnhost"], CMD ["pause"].

@@ -1,9 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import { sha256File } from '../components.ts';
 import { ImageError } from '../image-error.ts';
 import { parseElf } from '../elf.ts';
-import { LibDir, resolveLibraries } from '../libraries.ts';
+import { resolveLibraries } from '../libraries.ts';
+import { loaderLink } from './host-programs.ts';
 
 /** A host file copied into a component image. */
 export interface HostFile {
@@ -31,7 +32,6 @@ export interface ImageExtras {
 const Sbin = '/usr/sbin';
 /** Debian's iptables (1.8.9 on bookworm) extensions, where libxtables looks (its XTABLES_LIBDIR). */
 const XtablesDir = '/usr/lib/x86_64-linux-gnu/xtables';
-const Loader = '/lib64/ld-linux-x86-64.so.2';
 
 function names(family: 'ip' | 'ip6', suffix: string): string[] {
   return ['', '-save', '-restore'].map((op) => `${family}tables${suffix}${op}`);
@@ -76,8 +76,7 @@ export async function iptablesExtras(signal?: AbortSignal): Promise<ImageExtras>
     ),
     ...[...names('ip', '-legacy'), ...names('ip6', '-legacy')].map((n) => link(n, 'xtables-legacy-multi')),
   ];
-  if (libs.some((l) => l.to === `${LibDir}/ld-linux-x86-64.so.2`))
-    symlinks.push({ to: Loader, target: posix.relative('/lib64', `${LibDir}/ld-linux-x86-64.so.2`) });
+  symlinks.push(...loaderLink(libs.map((l) => l.to)));
   // iptables-legacy takes its lock in /run/xtables.lock.
   return { files, symlinks: symlinks.sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0)), dirs: ['/run'] };
 }
