@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { buildComponentImages, defaultComponentCache } from '@bronze/imager';
+import { buildComponentImages, componentImageSpecs, defaultComponentCache, isImageError } from '@bronze/imager';
 
 const run = promisify(execFile);
 
@@ -122,3 +122,22 @@ test(
     assert.match(legacy.stdout, /^-P PREROUTING ACCEPT/m);
   },
 );
+
+test('every component image imports into k8s.io under its exact reference', { skip, timeout: 300_000 }, async (t) => {
+  let images;
+  try {
+    images = await buildComponentImages({ cachedBinariesOnly: true });
+  } catch (err) {
+    if (isImageError(err) && err.code === 'missing-input') {
+      t.skip(err.message);
+      return;
+    }
+    throw err;
+  }
+  const dir = await tempDir(t);
+  const ctr = await startContainerd(t, dir);
+  for (const i of images) await ctr('images', 'import', i.archivePath);
+  const refs = (await ctr('images', 'ls', '-q')).stdout.split('\n').filter((l) => !l.startsWith('sha256:') && l !== '');
+  assert.deepEqual(refs.sort(), images.map((i) => i.ref).sort());
+  assert.deepEqual(images.map((i) => i.ref).sort(), componentImageSpecs.map((s) => s.ref).sort());
+});
