@@ -112,6 +112,38 @@ test('kube-apiserver: bootstrap manifests and the client', { skip: skip ?? false
     assert.equal((access['status'] as { allowed: boolean }).allowed, true);
   });
 
+  await t.test('the service accounts of the manifests may do what their programs do', async () => {
+    const may = async (sa: string, attrs: Record<string, string>): Promise<boolean> => {
+      const review = await admin.create(
+        {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SubjectAccessReview',
+          metadata: { name: '' },
+          spec: {
+            user: `system:serviceaccount:kube-system:${sa}`,
+            groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'],
+            resourceAttributes: attrs,
+          },
+        },
+        { signal },
+      );
+      return (review['status'] as { allowed?: boolean }).allowed === true;
+    };
+    const allowed: [string, Record<string, string>][] = [
+      ['flannel', { resource: 'nodes', verb: 'list' }],
+      ['flannel', { resource: 'nodes', subresource: 'status', verb: 'patch' }],
+      ['flannel', { resource: 'pods', verb: 'get', namespace: 'kube-system' }],
+      ['kube-proxy', { group: 'discovery.k8s.io', resource: 'endpointslices', verb: 'watch' }],
+      ['kube-proxy', { resource: 'services', verb: 'list' }],
+      ['kube-proxy', { resource: 'nodes', verb: 'get' }],
+      ['coredns', { group: 'discovery.k8s.io', resource: 'endpointslices', verb: 'list' }],
+      ['coredns', { resource: 'namespaces', verb: 'watch' }],
+    ];
+    for (const [sa, attrs] of allowed) assert.ok(await may(sa, attrs), `${sa} may ${JSON.stringify(attrs)}`);
+    assert.equal(await may('coredns', { resource: 'secrets', verb: 'list' }), false);
+    assert.equal(await may('flannel', { resource: 'nodes', verb: 'delete' }), false);
+  });
+
   await t.test('the health checks read the real API: no node registered, nothing ready yet', async () => {
     const checks = kubernetesHealthChecks({ kube: () => Promise.resolve(admin) });
     const ctx = { client: {} as HealthClient, controlPlanes: ['127.0.0.1'], workers: [], signal };
