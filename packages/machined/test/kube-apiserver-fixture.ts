@@ -46,6 +46,13 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
+// Every process a fixture started and has not stopped: killed when the test process exits, even when
+// a run is cut short before its cleanup.
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const p of live) p.kill('SIGKILL');
+});
+
 export class KubeApiServerFixture {
   readonly dir: string;
   readonly port: number;
@@ -138,6 +145,8 @@ export class KubeApiServerFixture {
     proc.stdout.pipe(log);
     proc.stderr.pipe(log);
     this.#procs.push(proc);
+    live.add(proc);
+    proc.once('exit', () => live.delete(proc));
   }
 
   /** Until kube-system exists and RBAC's defaults are in (the admin can read the node-proxier role). */
