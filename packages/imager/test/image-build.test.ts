@@ -116,6 +116,8 @@ describe('a real node image build', { skip }, () => {
         ['/usr/bin/node', '--version', /^v24\./],
         ['/usr/bin/etcd', '--version', /etcd Version: 3\./],
         ['/usr/bin/runc', '--version', /runc version/],
+        // The kubelet mounts tmpfs for secret and projected volumes with mount(8).
+        ['/usr/bin/mount', '--version', /mount from util-linux/],
       ] as const) {
         const r = spawnSync('chroot', [rootfs, bin, arg], { encoding: 'utf8' });
         assert.equal(r.status, 0, `${bin}: ${r.stderr}`);
