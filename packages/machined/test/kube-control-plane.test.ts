@@ -7,7 +7,7 @@
 // leases. Every process is stopped by pid.
 import assert from 'node:assert/strict';
 import { execFile, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -104,6 +104,20 @@ async function etcdValue(etcd: EtcdNode, key: string): Promise<string> {
   return stdout;
 }
 
+/**
+ * Creates a privileged pod in `default`; undefined while admission still misses the namespace's
+ * default ServiceAccount (the controller manager makes it), which it looks up before PodSecurity.
+ */
+async function createPrivilegedPod(admin: KubeTls): Promise<{ status: number; text: string } | undefined> {
+  const r = await kubeCall(admin, 'POST', '/api/v1/namespaces/default/pods', {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'privileged' },
+    spec: { containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10.1', securityContext: { privileged: true } }] },
+  });
+  return r.text.includes('serviceaccount') ? undefined : r;
+}
+
 async function leaseHolder(admin: KubeTls, lease: string): Promise<string | undefined> {
   const r = await kubeCall(admin, 'GET', `/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/${lease}`);
   if (r.status !== 200) return undefined;
@@ -157,6 +171,10 @@ test(
     assert.ok(stored.startsWith('k8s:enc:secretbox:v1:key2:'), `stored as ${JSON.stringify(stored.slice(0, 32))}`);
     assert.ok(!stored.includes('plain-text-value'));
 
+    // The audit policy holds: requests are logged where the manifest mounts the audit directory.
+    const audit = await readFile(join(kubernetesPaths(dir).auditLogDir, 'kube-apiserver.log'), 'utf8');
+    assert.match(audit, /"verb":"create"/);
+
     start('kube-controller-manager');
     start('kube-scheduler');
     for (const lease of ['kube-controller-manager', 'kube-scheduler']) {
@@ -167,5 +185,9 @@ test(
       );
       assert.ok(holder.length > 0);
     }
+    // The admission configuration holds: PodSecurity enforces baseline outside kube-system.
+    const refusal = await until('a privileged pod refused by PodSecurity', () => createPrivilegedPod(admin), 30_000);
+    assert.equal(refusal.status, 403, refusal.text);
+    assert.match(refusal.text, /violates PodSecurity \\"baseline/);
   },
 );

@@ -287,6 +287,8 @@ export {
 } from './kubernetes/kubernetes-secrets.ts';
 export type { KubernetesSecretFiles, KubernetesSecretsOptions } from './kubernetes/kubernetes-secrets.ts';
 export { componentKubeconfig } from './kubernetes/component-kubeconfig.ts';
+export { apiServerConfigFiles, ApiServerConfigFile, DefaultAuditPolicy } from './kubernetes/api-server-files.ts';
+export type { AdmissionPlugin } from './kubernetes/api-server-files.ts';
 export { kubeletBootstrapKubeconfig, KubeletBootstrapUser } from './kubernetes/kubelet-bootstrap-kubeconfig.ts';
 export type { ComponentKubeconfigOptions } from './kubernetes/component-kubeconfig.ts';
 export { encryptionConfig } from './kubernetes/encryption-config.ts';
@@ -306,6 +308,8 @@ export {
   componentArgs,
   staticPodYaml,
   KubernetesSecretsMountPath,
+  ApiServerConfigMountPath,
+  AuditLogMountPath,
 } from './kubernetes/static-pods.ts';
 export type { PodManifest, RenderOptions as StaticPodRenderOptions } from './kubernetes/static-pods.ts';
 export { KubeClient, DefaultFieldManager } from './kubernetes/k8s-client.ts';

@@ -12,7 +12,9 @@ import { MemoryState, startHarness, type Harness, type State } from '@bronze/run
 import { hostnameController } from '../controllers/hostname-controller.ts';
 import { nodeAddressController } from '../controllers/node-address-controller.ts';
 import { MachineConfig, MachineConfigId } from '../resources/config-resources.ts';
+import { apiServerFilesController } from './api-server-files-controller.ts';
 import { controlPlaneConfigController } from './control-plane-config-controller.ts';
+import { kubernetesPaths } from './kubernetes-controllers.ts';
 import { kubernetesCertsController, type KubernetesCertsControllerOptions } from './kubernetes-certs-controller.ts';
 import { KubernetesCerts, KubernetesRootSecrets, KubernetesRootSecretsId, StaticPod } from './kubernetes-resources.ts';
 import { kubernetesRootSecretsController } from './kubernetes-root-secrets-controller.ts';
@@ -34,9 +36,8 @@ async function startNode(
   options: { state?: State; root?: string; certs?: KubernetesCertsControllerOptions } = {},
 ): Promise<Node> {
   const root = options.root ?? (await mkdtemp(join(tmpdir(), 'bronze-k8s-')));
-  if (options.root === undefined) t.after(() => rm(root, { recursive: true, force: true }));
-  const secretsDir = join(root, 'system/secrets/kubernetes');
-  const manifestsDir = join(root, 'etc/kubernetes/manifests');
+  const paths = kubernetesPaths(root);
+  const { secretsDir, manifestsDir } = paths;
   const h = startHarness({
     ...(options.state === undefined ? {} : { state: options.state }),
     controllers: [
@@ -46,11 +47,18 @@ async function startNode(
       kubernetesCertsController(options.certs ?? {}),
       kubernetesSecretFilesController({ dir: secretsDir }),
       controlPlaneConfigController(),
-      staticPodController({ hostSecretsDir: secretsDir }),
+      apiServerFilesController({ dir: paths.apiServerConfigDir, auditLogDir: paths.auditLogDir }),
+      staticPodController({
+        hostSecretsDir: secretsDir,
+        hostConfigDir: paths.apiServerConfigDir,
+        hostAuditLogDir: paths.auditLogDir,
+      }),
       staticPodFilesController({ dir: manifestsDir }),
     ],
   });
   t.after(() => h.stop());
+  // After the stop (hooks run in order), so that no controller writes into a directory being removed.
+  if (options.root === undefined) t.after(() => rm(root, { recursive: true, force: true }));
   return { h, root, secretsDir, manifestsDir };
 }
 
@@ -124,6 +132,11 @@ test('a control plane: PKI files 0600 in a 0700 dir, three manifests; a schedule
     spec: { volumes: { hostPath: { path: string } }[] };
   };
   assert.equal(pod.spec.volumes[0]?.hostPath.path, node.secretsDir);
+  const admission = await readFile(
+    join(node.root, 'system/config/kubernetes/kube-apiserver/admission-control-config.yaml'),
+    'utf8',
+  );
+  assert.match(admission, /kind: AdmissionConfiguration[\s\S]*name: PodSecurity/);
 
   const before = { manifests: await mtimes(node.manifestsDir), secrets: await mtimes(node.secretsDir) };
   const texts = new Map(

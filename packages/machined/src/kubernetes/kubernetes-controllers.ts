@@ -2,6 +2,7 @@
 // makes them render nothing): PKI → system/secrets/kubernetes, static pods → etc/kubernetes/manifests.
 import { join } from 'node:path';
 import type { Controller } from '@bronze/runtime';
+import { apiServerFilesController } from './api-server-files-controller.ts';
 import { controlPlaneConfigController } from './control-plane-config-controller.ts';
 import { kubernetesCertsController } from './kubernetes-certs-controller.ts';
 import { kubernetesRootSecretsController } from './kubernetes-root-secrets-controller.ts';
@@ -11,10 +12,20 @@ import { manifestController } from './manifest-controller.ts';
 import { staticPodController } from './static-pod-controller.ts';
 import { staticPodFilesController } from './static-pod-files-controller.ts';
 
-/** Where the PKI and the manifests live under the platform root (docs/KUBERNETES.md). */
-export function kubernetesPaths(root: string): { secretsDir: string; manifestsDir: string } {
+export interface KubernetesPaths {
+  secretsDir: string;
+  /** The API server's admission and audit policy files. */
+  apiServerConfigDir: string;
+  auditLogDir: string;
+  manifestsDir: string;
+}
+
+/** Where the PKI, the API server's files and the manifests live under the platform root (docs/KUBERNETES.md). */
+export function kubernetesPaths(root: string): KubernetesPaths {
   return {
     secretsDir: join(root, 'system/secrets/kubernetes'),
+    apiServerConfigDir: join(root, 'system/config/kubernetes/kube-apiserver'),
+    auditLogDir: join(root, 'var/log/audit/kube'),
     manifestsDir: join(root, 'etc/kubernetes/manifests'),
   };
 }
@@ -26,7 +37,12 @@ export function kubernetesControllers(options: { root: string }): Controller[] {
     kubernetesCertsController(),
     kubernetesSecretFilesController({ dir: paths.secretsDir }),
     controlPlaneConfigController(),
-    staticPodController({ hostSecretsDir: paths.secretsDir }),
+    apiServerFilesController({ dir: paths.apiServerConfigDir, auditLogDir: paths.auditLogDir }),
+    staticPodController({
+      hostSecretsDir: paths.secretsDir,
+      hostConfigDir: paths.apiServerConfigDir,
+      hostAuditLogDir: paths.auditLogDir,
+    }),
     staticPodFilesController({ dir: paths.manifestsDir }),
     manifestController(),
     manifestApplyController(),

@@ -73,6 +73,8 @@ export const APIServerConfig = defineResource<APIServerConfigSpec>({
     etcdServers: [],
     localPort: 0,
     serviceCIDRs: [],
+    admissionControl: [],
+    auditPolicy: {},
   }),
   displayType: 'APIServerConfig',
   printColumns: [{ name: 'Image', jsonPath: '{.image}' }],

@@ -17,6 +17,9 @@ import {
 export interface StaticPodControllerOptions {
   /** The PKI directory on the host, as the kubelet mounts it: ROOT/system/secrets/kubernetes. */
   hostSecretsDir: string;
+  /** ROOT/system/config/kubernetes/kube-apiserver and ROOT/var/log/audit/kube. */
+  hostConfigDir: string;
+  hostAuditLogDir: string;
 }
 
 export function staticPodController(options: StaticPodControllerOptions): Controller {
@@ -29,7 +32,7 @@ export function staticPodController(options: StaticPodControllerOptions): Contro
         ctx.startTrackingOutputs();
         const certs = await ctx.find(KubernetesCerts, KubernetesCertsId);
         if (certs !== undefined) {
-          const render = { hostSecretsDir: options.hostSecretsDir, secretsVersion: certs.spec.issuedAt };
+          const render = { ...options, secretsVersion: certs.spec.issuedAt };
           const pods: [string, PodManifest | undefined][] = [
             [
               ControlPlaneIds.apiServer,

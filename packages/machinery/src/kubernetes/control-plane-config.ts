@@ -11,6 +11,7 @@ import {
   DefaultServiceSubnets,
   kubernetesImages,
 } from '../generate/versions.ts';
+import { DefaultAuditPolicy, type AdmissionPlugin } from './api-server-files.ts';
 
 export interface ExtraVolume {
   hostPath: string;
@@ -36,6 +37,10 @@ export interface APIServerConfigSpec extends ComponentConfig {
   etcdServers: string[];
   localPort: number;
   serviceCIDRs: string[];
+  /** cluster.apiServer.admissionControl: the plugins of the AdmissionConfiguration. */
+  admissionControl: AdmissionPlugin[];
+  /** cluster.apiServer.auditPolicy, or DefaultAuditPolicy. */
+  auditPolicy: unknown;
 }
 
 export interface ControllerManagerConfigSpec extends ComponentConfig {
@@ -93,6 +98,11 @@ export function apiServerConfigOf(config: ConfigBundle, options: { address: stri
     etcdServers: [`https://${host}:2379`],
     localPort: cluster?.controlPlane?.localAPIServerPort ?? DefaultControlPlanePort,
     serviceCIDRs: [...(cluster?.network?.serviceSubnets ?? DefaultServiceSubnets)],
+    admissionControl: (cluster?.apiServer?.admissionControl ?? []).map((p) => ({
+      name: p.name ?? '',
+      configuration: p.configuration ?? {},
+    })),
+    auditPolicy: cluster?.apiServer?.auditPolicy ?? DefaultAuditPolicy,
   };
 }
 

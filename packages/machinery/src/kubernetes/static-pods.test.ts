@@ -5,6 +5,8 @@ import type { ConfigBundle } from '../config/bundle.ts';
 import { generateConfigs } from '../generate/generate-configs.ts';
 import { applyConfigPatches } from '../patch/apply-patches.ts';
 import { parsePatch } from '../patch/patch-load.ts';
+import { parse } from 'yaml';
+import { apiServerConfigFiles } from './api-server-files.ts';
 import { apiServerConfigOf, controllerManagerConfigOf, schedulerConfigOf } from './control-plane-config.ts';
 import { apiServerPod, componentArgs, controllerManagerPod, schedulerPod, type PodManifest } from './static-pods.ts';
 
@@ -77,11 +79,18 @@ test('kube-apiserver: host network, critical priority, the flags Talos passes, t
     '--allow-privileged=true',
     '--service-cluster-ip-range=10.96.0.0/12',
     '--tls-cert-file=/system/secrets/kubernetes/apiserver.crt',
+    '--admission-control-config-file=/system/config/kubernetes/kube-apiserver/admission-control-config.yaml',
+    '--audit-policy-file=/system/config/kubernetes/kube-apiserver/auditpolicy.yaml',
+    '--audit-log-path=/var/log/audit/kube/kube-apiserver.log',
   ]) {
     assert.ok(c.command.includes(flag), flag);
   }
   assert.deepEqual(c.volumeMounts[0], { name: 'secrets', mountPath: '/system/secrets/kubernetes', readOnly: true });
   assert.equal(pod.spec.volumes[0]?.hostPath.path, '/state/system/secrets/kubernetes');
+  assert.deepEqual(c.volumeMounts.slice(1), [
+    { name: 'config', mountPath: '/system/config/kubernetes/kube-apiserver', readOnly: true },
+    { name: 'audit', mountPath: '/var/log/audit/kube', readOnly: false },
+  ]);
 });
 
 test('the config honoured: image, extraArgs, extraVolumes, env, subnets', () => {
@@ -119,4 +128,24 @@ test('kube-scheduler: its kubeconfig and leader election', () => {
   const c = container(schedulerPod(spec));
   assert.ok(c.command.includes('--kubeconfig=/system/secrets/kubernetes/scheduler.kubeconfig'));
   assert.ok(c.command.includes('--leader-elect=true'));
+});
+
+test('the admission configuration and audit policy from the config (PodSecurity and Metadata in a generated one)', () => {
+  const spec = apiServerConfigOf(controlplane, { address: '10.5.0.2' });
+  assert.ok(spec !== undefined);
+  const files = apiServerConfigFiles(spec);
+  const admission = parse(files['admission-control-config.yaml'] ?? '') as {
+    kind: string;
+    plugins: { name: string; configuration: { defaults: { enforce: string } } }[];
+  };
+  assert.equal(admission.kind, 'AdmissionConfiguration');
+  const [plugin] = admission.plugins;
+  assert.ok(plugin !== undefined);
+  assert.equal(plugin.name, 'PodSecurity');
+  assert.equal(plugin.configuration.defaults.enforce, 'baseline');
+  assert.deepEqual(parse(files['auditpolicy.yaml'] ?? ''), {
+    apiVersion: 'audit.k8s.io/v1',
+    kind: 'Policy',
+    rules: [{ level: 'Metadata' }],
+  });
 });

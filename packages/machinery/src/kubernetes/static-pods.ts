@@ -8,14 +8,23 @@ import type {
   ControllerManagerConfigSpec,
   SchedulerConfigSpec,
 } from './control-plane-config.ts';
+import { ApiServerConfigFile } from './api-server-files.ts';
 import { KubernetesSecretFile as F } from './kubernetes-secrets.ts';
 
 /** Where the PKI directory is on the node, and where the containers see it. */
 export const KubernetesSecretsMountPath = '/system/secrets/kubernetes';
+/** The API server's config files (admission, audit policy), on the node and in its container. */
+export const ApiServerConfigMountPath = '/system/config/kubernetes/kube-apiserver';
+/** Where the API server writes its audit log. */
+export const AuditLogMountPath = '/var/log/audit/kube';
 
 export interface RenderOptions {
   /** The PKI directory on the host; KubernetesSecretsMountPath unless told (the process platform). */
   hostSecretsDir?: string;
+  /** The API server's config directory on the host; ApiServerConfigMountPath unless told. */
+  hostConfigDir?: string;
+  /** The audit log directory on the host; AuditLogMountPath unless told. */
+  hostAuditLogDir?: string;
   /** Changes when the PKI is re-issued, so that the kubelet restarts the pod (annotation). */
   secretsVersion?: string;
 }
@@ -29,9 +38,15 @@ const secretPath = (name: string): string => `${KubernetesSecretsMountPath}/${na
 
 export function apiServerPod(spec: APIServerConfigSpec, options: RenderOptions = {}): PodManifest {
   const defaults: Record<string, string> = {
+    'admission-control-config-file': `${ApiServerConfigMountPath}/${ApiServerConfigFile.admission}`,
     'advertise-address': spec.advertisedAddress,
     'allow-privileged': 'true',
     'api-audiences': spec.controlPlaneEndpoint,
+    'audit-log-maxage': '30',
+    'audit-log-maxbackup': '10',
+    'audit-log-maxsize': '100',
+    'audit-log-path': `${AuditLogMountPath}/kube-apiserver.log`,
+    'audit-policy-file': `${ApiServerConfigMountPath}/${ApiServerConfigFile.auditPolicy}`,
     'authorization-mode': 'Node,RBAC',
     'bind-address': '0.0.0.0',
     'client-ca-file': secretPath(F.ca),
@@ -63,7 +78,24 @@ export function apiServerPod(spec: APIServerConfigSpec, options: RenderOptions =
     'tls-min-version': TlsMinVersion,
     'tls-private-key-file': secretPath(F.apiServerKey),
   };
-  return componentPod('kube-apiserver', spec, defaults, { ...options, requests: { cpu: '200m', memory: '512Mi' } });
+  const mounts: HostMount[] = [
+    {
+      name: 'config',
+      mountPath: ApiServerConfigMountPath,
+      hostPath: options.hostConfigDir ?? ApiServerConfigMountPath,
+    },
+    {
+      name: 'audit',
+      mountPath: AuditLogMountPath,
+      hostPath: options.hostAuditLogDir ?? AuditLogMountPath,
+      writable: true,
+    },
+  ];
+  return componentPod('kube-apiserver', spec, defaults, {
+    ...options,
+    requests: { cpu: '200m', memory: '512Mi' },
+    mounts,
+  });
 }
 
 export function controllerManagerPod(spec: ControllerManagerConfigSpec, options: RenderOptions = {}): PodManifest {
@@ -122,13 +154,22 @@ export function staticPodYaml(pod: PodManifest): string {
   return stringify(pod, { lineWidth: 0 });
 }
 
+/** A hostPath directory a component mounts besides the PKI (read-only unless writable). */
+interface HostMount {
+  name: string;
+  mountPath: string;
+  hostPath: string;
+  writable?: boolean;
+}
+
 function componentPod(
   name: string,
   spec: ComponentConfig,
   defaults: Record<string, string>,
-  options: RenderOptions & { requests: Record<string, string> },
+  options: RenderOptions & { requests: Record<string, string>; mounts?: HostMount[] },
 ): PodManifest {
   const extra = spec.extraVolumes.map((v, i) => ({ ...v, name: `extra-${String(i)}` }));
+  const mounts = options.mounts ?? [];
   const annotations =
     options.secretsVersion === undefined ? {} : { 'talos.dev/secrets-version': options.secretsVersion };
   return {
@@ -157,6 +198,7 @@ function componentPod(
           },
           volumeMounts: [
             { name: 'secrets', mountPath: KubernetesSecretsMountPath, readOnly: true },
+            ...mounts.map((m) => ({ name: m.name, mountPath: m.mountPath, readOnly: m.writable !== true })),
             ...extra.map((v) => ({ name: v.name, mountPath: v.mountPath, readOnly: v.readonly })),
           ],
         },
@@ -166,6 +208,10 @@ function componentPod(
           name: 'secrets',
           hostPath: { path: options.hostSecretsDir ?? KubernetesSecretsMountPath, type: 'Directory' },
         },
+        ...mounts.map((m) => ({
+          name: m.name,
+          hostPath: { path: m.hostPath, type: m.writable === true ? 'DirectoryOrCreate' : 'Directory' },
+        })),
         ...extra.map((v) => ({ name: v.name, hostPath: { path: v.hostPath } })),
       ],
     },
