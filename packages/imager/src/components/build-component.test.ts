@@ -162,6 +162,18 @@ test('another toolchain or an altered cached binary means a rebuild', async (t) 
   assert.equal(other.checksum, 'other-toolchain');
 });
 
+test('a same-size write to a cached binary is seen after a lookup sealed it', async (t) => {
+  const f = await fakeGo(t);
+  const first = await buildComponent(comp, { go: f.go, cacheRoot: f.cache });
+  const sealed = await buildComponent(comp, { go: f.go, cacheRoot: f.cache });
+  assert.equal(sealed.cached, true);
+  assert.equal((await buildComponent(comp, { go: f.go, cacheRoot: f.cache })).cached, true);
+  await writeFile(first.path, 'binary go1.99.X');
+  const again = await buildComponent(comp, { go: f.go, cacheRoot: f.cache });
+  assert.equal(again.cached, false);
+  assert.equal(await readFile(again.path, 'utf8'), 'binary go1.99.0');
+});
+
 test('a slow build reports its elapsed time while go is silent', async (t) => {
   const f = await fakeGo(t, { sleep: 1 });
   const lines: string[] = [];

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { UpstreamComponent } from './upstream-component.ts';
 
@@ -54,13 +55,29 @@ export async function readCachedBuild(
   }
   if (!isCachedBuild(build) || build.key !== opts.key) return undefined;
   const path = join(dir, c.binary);
+  let st: Stats;
   try {
-    if ((await stat(path)).size !== build.size) return undefined;
+    st = await stat(path);
   } catch {
     return undefined;
   }
+  if (st.size !== build.size) return undefined;
+  // A binary whose inode, size and times match the last full check is not hashed again (as git's
+  // index does): a cached lookup stays fast, and any write or chmod to the file still shows.
+  const seal = join(dir, VerifiedFile);
+  if ((await readFile(seal, 'utf8').catch(() => '')) === fingerprint(st, build.sha256)) return { path, build };
   if ((await sha256File(path, opts.signal)) !== build.sha256) return undefined;
+  const tmp = `${seal}.${String(process.pid)}`;
+  await writeFile(tmp, fingerprint(st, build.sha256));
+  await rename(tmp, seal);
   return { path, build };
+}
+
+/** Beside build.json: the stat of the binary when its digest was last checked in full. */
+const VerifiedFile = 'verified';
+
+function fingerprint(st: Stats, sha256: string): string {
+  return `${String(st.dev)}:${String(st.ino)} ${String(st.size)} ${String(st.mtimeMs)} ${String(st.ctimeMs)} ${sha256}\n`;
 }
 
 /** A private directory beside the cache entries (same file system, so a rename into place is atomic). */
@@ -84,6 +101,7 @@ export async function commitBuild(
   const { size } = await stat(opts.built);
   await chmod(opts.built, 0o755);
   await rm(join(dir, 'build.json'), { force: true });
+  await rm(join(dir, VerifiedFile), { force: true });
   const path = join(dir, c.binary);
   await rename(opts.built, path);
   const build: CachedBuild = { ...opts.record, sha256, size };
