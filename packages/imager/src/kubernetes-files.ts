@@ -55,7 +55,7 @@ export async function kubernetesComponents(opts: BuildComponentImagesOptions = {
   await writeFile(tmp, `${JSON.stringify(imageIndex(images), null, 2)}\n`, { mode: 0o644 });
   await rename(tmp, index);
   out.push({
-    name: 'image index',
+    name: 'image-index',
     version: String(images.length),
     source: { kind: 'oci', package: 'bronze imager' },
     files: [{ from: index, to: `/${ComponentImagesDir}/${ImageIndexFile}`, sha256: await sha256File(index) }],
