@@ -198,9 +198,13 @@ export async function buildImageArchive(
       manifestDigest,
       layerBytes,
     };
-    for (const n of await readdir(opts.cacheRoot))
-      if (n.startsWith(`${spec.name}-`) && /^[0-9a-f]{16}\.(tar|json)$/.test(n.slice(spec.name.length + 1)))
+    // Older archives of this image go; this key's files are replaced by rename, never removed, so a
+    // concurrent build of the same inputs never sees them missing.
+    for (const n of await readdir(opts.cacheRoot)) {
+      const rest = n.slice(spec.name.length + 1);
+      if (n.startsWith(`${spec.name}-`) && /^[0-9a-f]{16}\.(tar|json)$/.test(rest) && !rest.startsWith(key))
         await rm(join(opts.cacheRoot, n), { force: true });
+    }
     await rename(tmp, `${base}.tar`);
     await writeFile(join(work, 'record.json'), `${JSON.stringify(rec, null, 2)}\n`);
     await rename(join(work, 'record.json'), `${base}.json`);
