@@ -20,6 +20,7 @@ import { serviceController, type ServiceStatus } from '../controllers/service-co
 import { versionController } from '../controllers/version-controller.ts';
 import type { EventRing } from '../events/event-ring.ts';
 import type { EventPublisher, RuntimeEventPayload } from '../events/runtime-event.ts';
+import { kubernetesNode, prepareKubernetesDirs } from '../cri/kubernetes-node.ts';
 import { kubernetesControllers } from '../kubernetes/kubernetes-controllers.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Platform } from '../platform/platform.ts';
@@ -98,9 +99,13 @@ export class Boot {
     for (const spec of nodeServices({ platform, controlPlane: config?.isControlPlane() ?? false })) {
       supervisor.register(spec);
     }
+    const kube = kubernetesNode({ platform, config });
+    for (const spec of kube.services) supervisor.register(spec);
     services.set(statuses(supervisor));
+    if (kube.services.length > 0) await prepareKubernetesDirs(platform.paths.root);
     const engine = new Engine(state, { logger: logger.child({ component: 'controllers' }) });
     engine.register(...controllers(options, services));
+    engine.register(...kube.controllers((id) => supervisor.restart(id)));
     const etcdRef: { current?: NodeEtcd } = {};
     if (config?.isControlPlane() === true) engine.register(etcdResourcesController({ etcd: () => etcdRef.current }));
     engine.start();

@@ -16,6 +16,7 @@ export interface ProcessPlatformOptions {
 const skipped: ReadonlyMap<string, string> = new Map([
   ['udevd', 'the process platform has no devices of its own to manage'],
   ['containerd', 'containers need root; the process platform runs services as plain processes'],
+  ['cri', 'the CRI containerd needs root and cgroups; the process platform runs no pods'],
   ['kubelet', 'kubelet needs root and cgroups; it is not run on the process platform'],
 ]);
 

@@ -20,6 +20,7 @@ import {
   StaticPod,
 } from '../kubernetes/kubernetes-resources.ts';
 import { Manifest, ManifestStatus } from '../kubernetes/manifest-resources.ts';
+import { KubeletConfig, KubeletSpec } from '../kubelet/kubelet-resources.ts';
 
 export const NodeResourceDefinitions: readonly ResourceDefinition[] = [
   MachineStatus,
@@ -42,6 +43,8 @@ export const NodeResourceDefinitions: readonly ResourceDefinition[] = [
   StaticPod,
   Manifest,
   ManifestStatus,
+  KubeletConfig,
+  KubeletSpec,
   Namespace,
   ResourceDefinitions,
 ].map((t) => t.definition);
