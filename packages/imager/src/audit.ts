@@ -62,6 +62,12 @@ async function auditElf(root: string, image: string, errors: string[]): Promise<
  * Checks a root file system: no shell, busybox, coreutils or package manager by name, and every
  * ELF file's loader and DT_NEEDED libraries present (parsed here, not by running the loader).
  */
+/** Links into /system (a tmpfs on a node, filled by machined at each boot) may dangle in the image. */
+function intoSystem(path: string, target: string | undefined): boolean {
+  if (target === undefined) return false;
+  return posix.resolve('/', posix.dirname(path), target).startsWith('/system/');
+}
+
 export async function auditRootfs(root: string, signal?: AbortSignal): Promise<AuditResult> {
   const errors: string[] = [];
   let elfFiles = 0;
@@ -69,7 +75,11 @@ export async function auditRootfs(root: string, signal?: AbortSignal): Promise<A
   for (const e of await walkTree(root, signal)) {
     const name = posix.basename(e.path);
     if (ForbiddenNames.has(name)) errors.push(`/${e.path}: ${name} must not be in the image (no shell, no coreutils)`);
-    if (e.type === 'symlink' && (await resolveInRoot(root, `/${e.path}`)) === undefined)
+    if (
+      e.type === 'symlink' &&
+      !intoSystem(e.path, e.linkTarget) &&
+      (await resolveInRoot(root, `/${e.path}`)) === undefined
+    )
       errors.push(`/${e.path}: dangling symlink to ${e.linkTarget ?? ''}`);
     if (e.type !== 'file') continue;
     files++;

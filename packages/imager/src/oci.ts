@@ -62,9 +62,13 @@ export interface RuntimeConfig {
   StopSignal?: string;
 }
 
-/** The node image's: /sbin/init (machined) as pid 1. */
+/**
+ * The node image's: tini as pid 1, reaping orphans (containerd's shims re-parent to pid 1, and
+ * Node.js cannot wait for children it did not spawn), with /sbin/init (machined) as its child.
+ * `-s` makes tini a subreaper too, `--` ends its options.
+ */
 export const NodeRuntimeConfig: RuntimeConfig = {
-  Entrypoint: ['/sbin/init'],
+  Entrypoint: ['/usr/bin/tini', '-s', '--', '/sbin/init'],
   Env: ['PATH=/usr/bin:/sbin:/opt/cni/bin'],
   WorkingDir: '/',
   StopSignal: 'SIGTERM',

@@ -11,6 +11,15 @@ export const Skeleton = [
   'usr/bin', 'sbin', 'opt/cni/bin', 'lib/x86_64-linux-gnu', 'lib64', 'etc/ssl/certs', 'etc/cni/net.d',
 ]; // prettier-ignore
 
+/**
+ * Links from the read-only root into the writable /system tmpfs (machined makes the targets at each
+ * boot): the kubelet's config and static pod manifests, and the node's machine id.
+ */
+export const NodeLinks: readonly { path: string; target: string }[] = [
+  { path: 'etc/kubernetes', target: '../system/etc/kubernetes' },
+  { path: 'etc/machine-id', target: '../system/etc/machine-id' },
+];
+
 /** Which part of the image a path belongs to, for the size report. */
 export interface RootfsPart {
   path: string;
@@ -53,6 +62,7 @@ export async function assembleRootfs(
   const progress = options.onProgress ?? (() => undefined);
   for (const d of Skeleton) await mkdir(join(root, d), { recursive: true });
   await chmod(join(root, 'tmp'), 0o1777);
+  for (const l of NodeLinks) await symlink(l.target, join(root, l.path));
   const parts: RootfsPart[] = [];
   const stripped: StripResult[] = [];
   for (const f of plan.files) {

@@ -150,7 +150,7 @@ describe('a real node image build', { skip }, () => {
       os: string;
       architecture: string;
     };
-    assert.deepEqual(config.config.Entrypoint, ['/sbin/init']);
+    assert.deepEqual(config.config.Entrypoint, ['/usr/bin/tini', '-s', '--', '/sbin/init']);
     assert.equal(`${config.os}/${config.architecture}`, 'linux/amd64');
     assert.equal(manifest.layers.length, 1);
     const layerDesc = manifest.layers[0];
