@@ -14,13 +14,14 @@ import { ContainerdBinary, exists, startContainerd } from './containerd-fixture.
 const run = promisify(execFile);
 const imageCache = new URL('../../../.cache/component-images/', import.meta.url).pathname;
 
-async function pauseArchive(): Promise<string | undefined> {
+async function cachedArchive(prefix: string): Promise<string | undefined> {
   const names = await readdir(imageCache).catch(() => []);
-  const name = names.find((n) => n.startsWith('pause-') && n.endsWith('.tar'));
+  const name = names.find((n) => n.startsWith(prefix) && n.endsWith('.tar'));
   return name === undefined ? undefined : join(imageCache, name);
 }
 
-const archive = await pauseArchive();
+const archive = await cachedArchive('pause-');
+const large = await cachedArchive('kube-scheduler-');
 const skip =
   process.getuid?.() !== 0
     ? 'containerd needs root'
@@ -70,3 +71,20 @@ test('the pause archive imports into k8s.io under its reference, once', { skip, 
   assert.match(stdout, /registry\.k8s\.io\/pause:3\.10\.1\s.*complete/);
   assert.deepEqual(await imageArchives(join(dir, 'missing')), []);
 });
+
+test(
+  'a layer of many chunks arrives whole (kube-scheduler)',
+  { skip: skip || large === undefined, timeout: 120_000 },
+  async (t) => {
+    assert.ok(large !== undefined);
+    const containerd = await startContainerd(t);
+    const clients = openImportClients(containerd.socket);
+    t.after(() => {
+      clients.close();
+    });
+    const r = await importImageArchive(clients, large, { namespace: 'k8s.io' });
+    assert.equal(r.name, 'registry.k8s.io/kube-scheduler:v1.34.10');
+    const { stdout } = await run('/usr/bin/ctr', ['-a', containerd.socket, '-n', 'k8s.io', 'images', 'check']);
+    assert.match(stdout, /kube-scheduler:v1\.34\.10\s.*complete/);
+  },
+);

@@ -91,17 +91,12 @@ async function writeBlob(
   const { file, entry, digest, labels } = blob;
   const ref = `bronze-import-${digest}-${randomUUID()}`;
   async function* requests() {
-    const buf = Buffer.alloc(Math.min(ChunkBytes, Math.max(entry.size, 1)));
     for (let offset = 0; offset < entry.size;) {
-      const n = Math.min(buf.length, entry.size - offset);
-      await file.read(buf, 0, n, entry.offset + offset);
-      yield {
-        action: WriteAction.WRITE,
-        ref,
-        total: BigInt(entry.size),
-        offset: BigInt(offset),
-        data: buf.subarray(0, n),
-      };
+      // A fresh buffer per message: the channel may serialize a message after the next one is read.
+      const n = Math.min(ChunkBytes, entry.size - offset);
+      const data = Buffer.alloc(n);
+      await file.read(data, 0, n, entry.offset + offset);
+      yield { action: WriteAction.WRITE, ref, total: BigInt(entry.size), offset: BigInt(offset), data };
       offset += n;
     }
     yield {
