@@ -9,6 +9,7 @@ import { walkTree } from './tree.ts';
 export const Skeleton = [
   'dev', 'proc', 'sys', 'run', 'tmp', 'etc', 'var', 'system', 'system/state', 'system/run',
   'usr/bin', 'sbin', 'opt/cni/bin', 'lib/x86_64-linux-gnu', 'lib64', 'etc/ssl/certs', 'etc/cni/net.d',
+  'lib/modules', // kube-proxy's hostPath: containerd cannot create it on the read-only root
 ]; // prettier-ignore
 
 /**
@@ -19,6 +20,12 @@ export const NodeLinks: readonly { path: string; target: string }[] = [
   { path: 'etc/kubernetes', target: '../system/etc/kubernetes' },
   { path: 'etc/machine-id', target: '../system/etc/machine-id' },
 ];
+
+/** The only account on a node: root, with no shell and no password. */
+export const NodeAccounts: Readonly<Record<string, string>> = {
+  passwd: 'root:x:0:0:root:/root:/sbin/nologin\n',
+  group: 'root:x:0:\n',
+};
 
 /** Which part of the image a path belongs to, for the size report. */
 export interface RootfsPart {
@@ -87,6 +94,11 @@ export async function assembleRootfs(
   const interp = '/lib64/ld-linux-x86-64.so.2';
   if (plan.libraries.some((l) => l.to === '/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'))
     await symlink(posix.relative('/lib64', '/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'), inRoot(root, interp));
+  // The kubelet reads /etc/passwd (its user namespace mappings) and fails to start without one.
+  for (const [name, text] of Object.entries(NodeAccounts)) {
+    await writeFile(join(root, 'etc', name), text, { mode: 0o644 });
+    parts.push({ path: `/etc/${name}`, component: 'base', bytes: Buffer.byteLength(text) });
+  }
   await writeFile(join(root, 'etc', 'os-release'), plan.osRelease, { mode: 0o644 });
   await chmod(join(root, 'etc', 'os-release'), 0o644);
   parts.push({ path: '/etc/os-release', component: 'base', bytes: Buffer.byteLength(plan.osRelease) });
