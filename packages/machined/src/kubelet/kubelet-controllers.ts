@@ -79,7 +79,7 @@ async function machineId(root: string, hostname: string): Promise<string> {
 async function writeKubeletFiles(root: string, spec: KubeletSpecSpec, configText: string): Promise<void> {
   const config = parseMachineConfig(configText);
   const paths = kubeletPaths(root);
-  await mkdir(dirname(paths.configFile), { recursive: true, mode: 0o755 });
+  await mkdir(paths.staticPodDir, { recursive: true, mode: 0o755 });
   await mkdir(dirname(paths.bootstrapKubeconfig), { recursive: true, mode: 0o700 });
   await mkdir(paths.certDir, { recursive: true, mode: 0o700 });
   const write = (path: string, data: string, mode: number) => writeFileAtomic({ path, data, mode }, { force: true });
