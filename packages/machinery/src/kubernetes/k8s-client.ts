@@ -72,11 +72,12 @@ export class KubeClient {
     return this.#discovery.resourceOf(apiVersion, kind, options.signal);
   }
 
+  /** The REST path of `ref`; `allNamespaces`: a namespaced list without a namespace spans them all. */
   async #path(
     ref: Omit<KubeObjectRef, 'name'> & { name?: string },
-    options: KubeCallOptions,
-    all = false,
+    options: KubeCallOptions & { allNamespaces?: boolean },
   ): Promise<string> {
+    const all = options.allNamespaces === true;
     const r = await this.resourceOf(ref.apiVersion, ref.kind, options);
     const ns =
       r.namespaced && !(all && ref.namespace === undefined) ? `/namespaces/${enc(ref.namespace ?? 'default')}` : '';
@@ -85,7 +86,7 @@ export class KubeClient {
 
   async get(ref: KubeObjectRef, options: KubeCallOptions = {}): Promise<KubeObject> {
     const path = await this.#path(ref, options);
-    return (await this.#transport.send({ method: 'GET', path, ...options })) as KubeObject;
+    return (await this.#transport.send({ method: 'GET', path, ...signalOf(options) })) as KubeObject;
   }
 
   /** The object, or undefined when it does not exist (404). */
@@ -101,15 +102,14 @@ export class KubeClient {
   async list(kind: { apiVersion: string; kind: string }, options: KubeListOptions = {}): Promise<KubeObject[]> {
     const base = await this.#path(
       { ...kind, ...(options.namespace === undefined ? {} : { namespace: options.namespace }) },
-      options,
-      true,
+      { ...options, allNamespaces: true },
     );
     const query = new URLSearchParams();
     if (options.labelSelector !== undefined) query.set('labelSelector', options.labelSelector);
     if (options.fieldSelector !== undefined) query.set('fieldSelector', options.fieldSelector);
     const q = query.toString();
     const path = q === '' ? base : `${base}?${q}`;
-    const list = (await this.#transport.send({ method: 'GET', path, ...options })) as
+    const list = (await this.#transport.send({ method: 'GET', path, ...signalOf(options) })) as
       { items?: KubeObject[] } | undefined;
     return (list?.items ?? []).map((item) => ({ ...item, apiVersion: kind.apiVersion, kind: kind.kind }));
   }
@@ -117,12 +117,12 @@ export class KubeClient {
   /** POST: fails with 409 AlreadyExists when the object exists. */
   async create(obj: KubeObject, options: KubeCallOptions = {}): Promise<KubeObject> {
     const path = await this.#path(refOf(obj, false), options);
-    return (await this.#transport.send({ method: 'POST', path, body: obj, ...options })) as KubeObject;
+    return (await this.#transport.send({ method: 'POST', path, body: obj, ...signalOf(options) })) as KubeObject;
   }
 
   async delete(ref: KubeObjectRef, options: KubeCallOptions = {}): Promise<void> {
     const path = await this.#path(ref, options);
-    await this.#transport.send({ method: 'DELETE', path, ...options });
+    await this.#transport.send({ method: 'DELETE', path, ...signalOf(options) });
   }
 
   /** Server-side apply: PATCH application/apply-patch+yaml (JSON is YAML) as `fieldManager`, forced. */
@@ -143,7 +143,7 @@ export class KubeClient {
       path: `${path}?${query.toString()}`,
       body: obj,
       contentType: 'application/apply-patch+yaml',
-      ...options,
+      ...signalOf(options),
     })) as KubeObject;
   }
 
@@ -151,6 +151,11 @@ export class KubeClient {
   close(): void {
     this.#transport.close();
   }
+}
+
+/** Only the signal of call options goes into a request. */
+function signalOf(options: KubeCallOptions): { signal?: AbortSignal } {
+  return options.signal === undefined ? {} : { signal: options.signal };
 }
 
 function refOf(obj: KubeObject, withName: boolean): KubeObjectRef {
