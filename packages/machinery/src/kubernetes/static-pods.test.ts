@@ -70,6 +70,7 @@ test('kube-apiserver: host network, critical priority, the flags Talos passes, t
   for (const flag of [
     '--enable-admission-plugins=NodeRestriction',
     '--authorization-mode=Node,RBAC',
+    '--enable-bootstrap-token-auth=true',
     '--service-account-issuer=https://10.5.0.2:6443',
     '--api-audiences=https://10.5.0.2:6443',
     '--encryption-provider-config=/system/secrets/kubernetes/encryptionconfig.yaml',

@@ -52,6 +52,7 @@ export function apiServerPod(spec: APIServerConfigSpec, options: RenderOptions =
     'client-ca-file': secretPath(F.ca),
     'enable-admission-plugins': 'NodeRestriction',
     'enable-aggregator-routing': 'true',
+    'enable-bootstrap-token-auth': 'true',
     'encryption-provider-config': secretPath(F.encryptionConfig),
     'endpoint-reconciler-type': 'lease',
     'etcd-cafile': secretPath(F.etcdCa),
