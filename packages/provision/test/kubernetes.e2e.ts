@@ -141,7 +141,12 @@ void test(
       return phases;
     });
     t.diagnostic(`kube-system running ${String(Date.now() - started)} ms after create: ${String(pods.size)} pods`);
-    const cpNode = await kube.get({ apiVersion: 'v1', kind: 'Node', name: cp.name });
+    const cpNode = await eventually('the control plane labelled with its role', 60_000, async () => {
+      const n = await kube.get({ apiVersion: 'v1', kind: 'Node', name: cp.name });
+      const labels = field(n, 'metadata', 'labels') as Record<string, string> | undefined;
+      if (labels?.['node-role.kubernetes.io/control-plane'] === undefined) throw new Error(JSON.stringify(labels));
+      return n;
+    });
     const taints = JSON.stringify(field(cpNode, 'spec', 'taints') ?? []);
     assert.match(taints, /node-role\.kubernetes\.io\/control-plane/, 'the control plane is tainted NoSchedule');
   },

@@ -13,6 +13,7 @@ import { HostnameStatus, HostnameStatusId, NodeAddress, NodeAddressIds } from '.
 import { KubeletConfig, KubeletId, KubeletSpec } from './kubelet-resources.ts';
 import { KubeletRun } from './kubelet-run.ts';
 import { kubeletConfigOf, kubeletPaths, kubeletSpecOf, type KubeletSpecSpec } from './kubelet-spec.ts';
+import { nodeLabelsController } from './node-labels-controller.ts';
 
 export interface KubeletControllersOptions {
   root: string;
@@ -125,5 +126,10 @@ function kubeletServiceController(options: KubeletControllersOptions): Controlle
 }
 
 export function kubeletControllers(options: KubeletControllersOptions): Controller[] {
-  return [kubeletConfigController(), kubeletSpecController(options.root), kubeletServiceController(options)];
+  return [
+    kubeletConfigController(),
+    kubeletSpecController(options.root),
+    kubeletServiceController(options),
+    nodeLabelsController({ root: options.root }),
+  ];
 }
