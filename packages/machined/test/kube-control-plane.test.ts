@@ -44,9 +44,9 @@ import {
 /** A control-plane config for ADDRESS with free ports for the API server and the two components. */
 async function controlPlaneConfig(address: string): Promise<ConfigBundle> {
   const [port, cmPort, schedPort] = [
-    await freePort('127.0.0.1'),
-    await freePort('127.0.0.1'),
-    await freePort('127.0.0.1'),
+    await freePort('0.0.0.0'),
+    await freePort('0.0.0.0'),
+    await freePort('0.0.0.0'),
   ];
   const generated = await generateConfigs({
     clusterName: 'it',

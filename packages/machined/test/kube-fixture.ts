@@ -91,6 +91,11 @@ export async function kubeCall(
   });
 }
 
+/** Thrown by a check of `until` to stop waiting at once (a process exited). */
+export class GiveUp extends Error {
+  override readonly name = 'GiveUp';
+}
+
 export async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -99,6 +104,7 @@ export async function until<T>(what: string, check: () => Promise<T | undefined>
       const value = await check();
       if (value !== undefined) return value;
     } catch (err) {
+      if (err instanceof GiveUp) throw err;
       last = err;
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`, { cause: last });
@@ -151,6 +157,12 @@ export class ComponentProcesses {
     p.stderr.pipe(log);
     this.#procs.push(p);
     return p;
+  }
+
+  /** The last lines a component logged, for a failure message. */
+  async logTail(name: string, lines = 25): Promise<string> {
+    const text = await readFile(join(this.#logDir, `${name}.log`), 'utf8').catch(() => '');
+    return text.split('\n').slice(-lines).join('\n');
   }
 
   async stop(): Promise<void> {

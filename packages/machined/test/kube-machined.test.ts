@@ -11,6 +11,7 @@ import { kubernetesPaths } from '../src/kubernetes/kubernetes-controllers.ts';
 import {
   ComponentProcesses,
   freePort,
+  GiveUp,
   kubeCall,
   kubeSkip,
   readControlPlaneManifests,
@@ -24,7 +25,7 @@ test(
   { skip: kubeSkip, timeout: 120_000 },
   async (t) => {
     const address = nextAddress();
-    const port = await freePort('127.0.0.1');
+    const port = await freePort('0.0.0.0');
     const generated = await generateConfigs({
       clusterName: 'kube-machined',
       endpoint: `https://${address}:${String(port)}`,
@@ -68,7 +69,9 @@ test(
     await until(
       `kube-apiserver /readyz (see ${node.dir}/kube-apiserver.log)`,
       async () => {
-        if (proc.exitCode !== null) throw new Error(`kube-apiserver exited ${String(proc.exitCode)}`);
+        if (proc.exitCode !== null) {
+          throw new GiveUp(`kube-apiserver exited ${String(proc.exitCode)}:\n${await procs.logTail('kube-apiserver')}`);
+        }
         return (await kubeCall(kube, 'GET', '/readyz')).status === 200 ? true : undefined;
       },
       90_000,
