@@ -23,7 +23,7 @@ function kubeVersionFlags(): string[] {
   return pkgs.flatMap((p) => Object.entries(values).map(([k, v]) => `${p}.${k}=${v}`));
 }
 
-function kube(name: string, built?: UpstreamComponent['built']): UpstreamComponent {
+function kube(name: string, built?: UpstreamComponent['built'], reason?: string): UpstreamComponent {
   return {
     name,
     version: kubernetesVersion,
@@ -37,7 +37,7 @@ function kube(name: string, built?: UpstreamComponent['built']): UpstreamCompone
       tags: ['selinux', 'notest', 'grpcnotrace'],
       versionFlags: kubeVersionFlags(),
     },
-    reason: 'newest Kubernetes whose kubelet runs on cgroup v1 hosts by default (1.35 refuses them)',
+    reason: reason ?? 'newest Kubernetes whose kubelet runs on cgroup v1 hosts by default (1.35 refuses them)',
     ...(built === undefined ? {} : { built }),
   };
 }
@@ -148,6 +148,11 @@ export const upstreamComponents: readonly UpstreamComponent[] = [
     reason: 'the e2e test image (test/images/agnhost/VERSION is 2.56 at the pinned Kubernetes tag), for cluster tests',
     built: { sha256: '050aec775e131113c3b7cebe0cc64033a5be1b7ae56f6ba4776a82c7dde86700', toolchain: 'go1.26.8' },
   },
+  kube(
+    'kubectl',
+    { sha256: 'd060663e5875a97392c67282430efc3aa3f52f05013fb691e0be163841a8aa53', toolchain: 'go1.26.8' },
+    'the client for tests and operators, same release as the cluster (not put into the node image)',
+  ),
   {
     name: 'containerd',
     version: '1.6.20~ds1-1+deb12u3',
