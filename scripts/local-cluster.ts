@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatErrorChain } from '@bronze/machinery';
+import { formatErrorChain, writeFileAtomic } from '@bronze/machinery';
 import {
   bootstrapCluster,
   DockerSocket,
@@ -100,7 +100,7 @@ async function startStopped(info: ClusterInfo, socketPath: string): Promise<void
   }
 }
 
-function usage(info: ClusterInfo, docker: boolean): string {
+function usage(info: ClusterInfo, docker: boolean, kubeconfig: string | undefined): string {
   const context = info.talosconfig?.context ?? name;
   const osctl = 'npx osctl';
   const first = info.nodes[0]?.address ?? '';
@@ -110,8 +110,14 @@ function usage(info: ClusterInfo, docker: boolean): string {
     : 'stops every process, removes the state';
   return (
     `${formatClusterSummary(info)}\n` +
-    'healthy: etcd is bootstrapped and osctl health passes (Kubernetes is not built yet)\n\n' +
+    (kubeconfig === undefined
+      ? 'healthy: etcd is bootstrapped and osctl health passes (process nodes run no Kubernetes)\n\n'
+      : 'healthy: etcd is bootstrapped, osctl health passes and every Kubernetes node is Ready\n' +
+        `admin kubeconfig: ${kubeconfig} (or merge one into ~/.kube/config: ${osctl} --context ${context} kubeconfig -n ${first})\n\n`) +
     'use it:\n' +
+    (kubeconfig === undefined
+      ? ''
+      : `  KUBECONFIG=${kubeconfig} .cache/components/kubectl-v1.34.10/kubectl get nodes   # kubectl: osctl image components build kubectl\n`) +
     `  ${osctl} --context ${context} version                  # every node, through the first control plane\n` +
     `  ${osctl} --context ${context} services -n ${last}\n` +
     `  ${osctl} --context ${context} logs machined -n ${first}\n` +
@@ -153,8 +159,12 @@ try {
   } else if (socketPath !== undefined) await nodeImage(socketPath);
   const info = existing ?? (await provisioner.create({ name, controlPlanes, workers, talosconfig, progress: say }));
   // Bootstrapping twice is harmless (an existing etcd is reported), so an existing cluster is checked too.
-  await bootstrapCluster(info, { timeoutMs: 5 * 60_000, progress: say });
-  process.stdout.write(usage(info, docker));
+  const booted = await bootstrapCluster(info, { timeoutMs: 10 * 60_000, progress: say });
+  const kubeconfig = join(info.dir, 'kubeconfig');
+  if (booted.kubeconfig !== undefined) {
+    await writeFileAtomic({ path: kubeconfig, data: booted.kubeconfig, mode: 0o600 }, { force: true });
+  }
+  process.stdout.write(usage(info, docker, booted.kubeconfig === undefined ? undefined : kubeconfig));
 } catch (err) {
   say(`error: ${formatErrorChain(err)}`);
   process.exitCode = 1;

@@ -2,7 +2,9 @@
 // healthy, as `talosctl cluster create` does. Every provider runs this the same way, through the
 // machine API and the cluster's talosconfig context, so it is tested once against real nodes.
 import {
+  clusterHealthChecks,
   isApiError,
+  kubeconfigFromNode,
   loadClientConfig,
   nodeMetadata,
   openNodeClient,
@@ -19,8 +21,22 @@ export interface BootstrapClusterOptions {
   signal?: AbortSignal;
 }
 
-/** Bootstraps etcd once (an already bootstrapped cluster is fine) and waits for `osctl health`. */
-export async function bootstrapCluster(info: ClusterInfo, options: BootstrapClusterOptions): Promise<void> {
+export interface BootstrapClusterResult {
+  /** Whether the nodes run Kubernetes (a kubelet): then its checks passed too. */
+  kubernetes: boolean;
+  /** A fresh admin kubeconfig from the first control plane, when the nodes run Kubernetes. */
+  kubeconfig: string | undefined;
+}
+
+/**
+ * Bootstraps etcd once (an already bootstrapped cluster is fine) and waits for `osctl health`,
+ * with its Kubernetes checks (every node Ready, control plane, kube-proxy, CoreDNS) when the nodes
+ * run a kubelet.
+ */
+export async function bootstrapCluster(
+  info: ClusterInfo,
+  options: BootstrapClusterOptions,
+): Promise<BootstrapClusterResult> {
   const say = options.progress ?? (() => undefined);
   if (info.talosconfig === undefined) {
     throw new ProvisionError(ProvisionErrorCode.invalid, `cluster ${info.name} has no talosconfig context to reach it`);
@@ -43,16 +59,29 @@ export async function bootstrapCluster(info: ClusterInfo, options: BootstrapClus
       if (!isApiError(err, 'already-exists')) throw err;
       say(`etcd on ${first} is bootstrapped already`);
     }
-    await waitHealthy(client, {
-      controlPlanes,
-      workers,
-      timeout: options.timeoutMs,
-      ...(signal ? { signal } : {}),
-      onProgress: (e) => {
-        if (e.kind === 'pass') say(`  ${e.check}: OK`);
-        else if (e.kind === 'start') say(`  waiting for ${e.check}`);
-      },
-    });
+    const healthSignal = signal ?? new AbortController().signal;
+    const { checks, kubernetes, close } = await clusterHealthChecks(
+      client,
+      { controlPlanes },
+      { signal: healthSignal },
+    );
+    if (kubernetes) say('the nodes run Kubernetes: health waits for it too');
+    try {
+      await waitHealthy(client, {
+        controlPlanes,
+        workers,
+        checks,
+        timeout: options.timeoutMs,
+        ...(signal ? { signal } : {}),
+        onProgress: (e) => {
+          if (e.kind === 'pass') say(`  ${e.check}: OK`);
+          else if (e.kind === 'start') say(`  waiting for ${e.check}`);
+        },
+      });
+    } finally {
+      close();
+    }
+    return { kubernetes, kubeconfig: kubernetes ? await kubeconfigFromNode(client, first, healthSignal) : undefined };
   } finally {
     client.close();
   }

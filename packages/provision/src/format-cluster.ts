@@ -27,7 +27,7 @@ export function formatClusterSummary(info: ClusterInfo): string {
     formatClusterTable(info).trimEnd(),
     '',
     `machine API endpoints: ${info.endpoints.map((e) => `${e}:50000`).join(', ')}`,
-    `kubernetes endpoint:   ${info.kubernetesEndpoint} (not served yet: Kubernetes comes later)`,
+    `kubernetes endpoint:   ${info.kubernetesEndpoint}${info.provisioner === 'process' ? ' (not served: process nodes run no kubelet)' : ''}`,
     info.talosconfig === undefined
       ? `talosconfig:           ${info.dir}/talosconfig`
       : `talosconfig:           context ${info.talosconfig.context} in ${info.talosconfig.path}`,

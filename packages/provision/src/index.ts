@@ -21,4 +21,4 @@ export { ensurePodmanService, stopPodmanService } from './docker/podman-service.
 export type { PodmanServiceResult } from './docker/podman-service.ts';
 export { DockerClusterFile } from './docker/docker-record.ts';
 export { bootstrapCluster } from './bootstrap-cluster.ts';
-export type { BootstrapClusterOptions } from './bootstrap-cluster.ts';
+export type { BootstrapClusterOptions, BootstrapClusterResult } from './bootstrap-cluster.ts';

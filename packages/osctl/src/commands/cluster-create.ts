@@ -5,12 +5,14 @@ import { UsageError, type Io } from '../io.ts';
 import { asUsage, DefaultClusterName, provisionerOf, type ClusterFlags } from './cluster-flags.ts';
 import { talosconfigPath } from './config-file.ts';
 import { collect } from './gen-files.ts';
+import { kubeconfigTarget, mergeIntoKubeconfig } from './kubeconfig-file.ts';
 
 interface CreateFlags extends ClusterFlags {
   controlplanes: string;
   workers: string;
   waitTimeout: string;
   skipBootstrap?: boolean;
+  skipKubeconfig?: boolean;
   configPatch?: string[];
   configPatchControlPlane?: string[];
   configPatchWorker?: string[];
@@ -22,7 +24,7 @@ export function clusterCreateCommand(io: Io): Command {
     .description(
       'Create a local cluster and wait until every node answers on the machine API.\n\n' +
         'The process provisioner runs each node as a machined process (with its apid, and trustd on control planes) on its own loopback address 127.0.N.x, N picked free, with its state, config and log under --state/NAME. No root is needed. Secrets and configs are generated as "osctl gen config" does (the Kubernetes endpoint is the first control plane, port 6443), then patched with --config-patch*, then per node (hostname, address).\n\n' +
-        'The talosconfig gets a context NAME (or NAME-1 when taken) with the control planes as endpoints and every node as nodes, and it becomes the current context. Once every node answers, etcd is bootstrapped on the first control plane and the command waits until the checks of "osctl health" pass (--skip-bootstrap stops after the nodes answer). A failure while starting stops what was started and names the node and its log; a cluster that started but does not become healthy is left running for you to inspect (osctl health, osctl logs) or destroy.',
+        'The talosconfig gets a context NAME (or NAME-1 when taken) with the control planes as endpoints and every node as nodes, and it becomes the current context. Once every node answers, etcd is bootstrapped on the first control plane and the command waits until the checks of "osctl health" pass, with the Kubernetes checks when the nodes run a kubelet (docker); then it merges an admin kubeconfig into $KUBECONFIG or ~/.kube/config as "osctl kubeconfig" does (--skip-kubeconfig does not). --skip-bootstrap stops after the nodes answer. A failure while starting stops what was started and names the node and its log; a cluster that started but does not become healthy is left running for you to inspect (osctl health, osctl logs) or destroy.',
     )
     .argument('[provisioner]', 'process or docker, as talosctl\'s "cluster create docker" (same as --provisioner)')
     .option('--provisioner <name>', 'process or docker (qemu comes later)', 'process')
@@ -44,6 +46,7 @@ export function clusterCreateCommand(io: Io): Command {
       `${DefaultWaitTimeoutMs / 1000}s`,
     )
     .option('--skip-bootstrap', 'do not bootstrap etcd or wait for health; stop once every node answers')
+    .option('--skip-kubeconfig', 'do not merge the admin kubeconfig into $KUBECONFIG or ~/.kube/config')
     .option('--config-patch <patch>', 'patch every machine config (@file or inline; repeatable)', collect)
     .option('--config-patch-control-plane <patch>', 'patch the control-plane configs (repeatable)', collect)
     .option('--config-patch-worker <patch>', 'patch the worker configs (repeatable)', collect)
@@ -79,20 +82,27 @@ export function clusterCreateCommand(io: Io): Command {
             signal: abort.signal,
           }),
         );
+        let kubernetes = false;
         if (opts.skipBootstrap !== true) {
-          await bootstrapCluster(info, {
+          const booted = await bootstrapCluster(info, {
             timeoutMs: waitTimeoutMs,
             signal: abort.signal,
             progress: (line) => {
               io.err(`${line}\n`);
             },
           });
+          kubernetes = booted.kubernetes;
+          if (booted.kubeconfig !== undefined && opts.skipKubeconfig !== true) {
+            await mergeIntoKubeconfig(io, booted.kubeconfig, { path: await kubeconfigTarget(io, undefined) });
+          }
         }
         io.out(formatClusterSummary(info));
         io.out(
           opts.skipBootstrap === true
             ? '\nready: every node answers on the machine API (etcd not bootstrapped: run osctl bootstrap)\n'
-            : '\nhealthy: etcd is bootstrapped and osctl health passes (Kubernetes is not built yet)\n',
+            : kubernetes
+              ? '\nhealthy: etcd is bootstrapped, osctl health passes and every Kubernetes node is Ready (kubectl get nodes)\n'
+              : '\nhealthy: etcd is bootstrapped and osctl health passes (this platform runs no Kubernetes)\n',
         );
         io.out(`try:   osctl --context ${info.talosconfig?.context ?? info.name} version\n`);
       } finally {

@@ -1,10 +1,11 @@
 import { Command } from 'commander';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { extractTarGz, mergeKubeconfig, writeFileAtomic } from '@bronze/machinery';
 import { Group } from '../groups.ts';
 import { UsageError, type Io } from '../io.ts';
+import { kubeconfigTarget, mergeIntoKubeconfig } from './kubeconfig-file.ts';
 import { singleNode, withNodeClient } from './node-command.ts';
 
 interface Options {
@@ -41,7 +42,7 @@ export function kubeconfigCommand(io: Io): Command {
     )
     .helpGroup(Group.Node)
     .action(async (localPath: string | undefined, opts: Options, cmd: Command) => {
-      const target = await targetPath(io, localPath);
+      const target = await kubeconfigTarget(io, localPath);
       await withNodeClient(cmd, io, async (client, signal) => {
         singleNode(client.targets, 'kubeconfig');
         const node = client.targets[0]?.node ?? '';
@@ -52,10 +53,6 @@ export function kubeconfigCommand(io: Io): Command {
           }
         };
         const fresh = await unpack(chunks(), signal);
-        const existing = await readFile(target, 'utf8').catch((err: unknown) => {
-          if (err instanceof Error && 'code' in err && err.code === 'ENOENT') return undefined;
-          throw new Error(`cannot read ${target}`, { cause: err });
-        });
         if (!opts.merge) {
           const text =
             opts.forceContextName === undefined
@@ -65,14 +62,11 @@ export function kubeconfigCommand(io: Io): Command {
           io.out(`wrote the kubeconfig to ${target}\n`);
           return;
         }
-        const merged = mergeKubeconfig(existing, fresh, {
+        await mergeIntoKubeconfig(io, fresh, {
+          path: target,
           force: opts.force === true,
-          source: target,
           ...(opts.forceContextName === undefined ? {} : { contextName: opts.forceContextName }),
         });
-        for (const r of merged.renamed) io.err(`renamed ${r}: ${target} has another cluster of that name\n`);
-        await writeFileAtomic({ path: target, data: merged.text, mode: 0o600 }, { force: true });
-        io.out(`merged into ${target}: context ${merged.context} is current\n`);
       });
     });
 }
@@ -81,24 +75,6 @@ function parseBool(value: string | undefined): boolean {
   if (value === undefined || value === 'true') return true;
   if (value === 'false') return false;
   throw new UsageError(`--merge takes true or false, got "${value}"`);
-}
-
-async function targetPath(io: Io, localPath: string | undefined): Promise<string> {
-  let path: string;
-  if (localPath !== undefined) path = resolve(io.cwd, localPath);
-  else {
-    const fromEnv = (io.env['KUBECONFIG'] ?? '').split(':').find((p) => p !== '');
-    const home = io.env['HOME'];
-    if (fromEnv === undefined && (home === undefined || home === '')) {
-      throw new UsageError('no LOCAL-PATH, KUBECONFIG or HOME: pass where to write the kubeconfig');
-    }
-    path = fromEnv === undefined ? join(home ?? '', '.kube', 'config') : resolve(io.cwd, fromEnv);
-  }
-  const isDir = await stat(path).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  return isDir ? join(path, 'kubeconfig') : path;
 }
 
 async function unpack(chunks: AsyncIterable<Uint8Array>, signal: AbortSignal): Promise<string> {
