@@ -1,6 +1,7 @@
 // ServiceList, ServiceStart/Stop/Restart, Logs (tail, follow) and LogsContainers, from the supervisor.
-import { ApiError, type HandlersOf, type machineApi } from '@bronze/machinery';
+import { ApiError, commonApi, type HandlersOf, type machineApi } from '@bronze/machinery';
 import { isServiceNotFoundError, type ServiceInfo } from '../services/service.ts';
+import { criLogs } from './cri-log-handler.ts';
 import { replyMetadata } from './info-handlers.ts';
 import type { NodeApi } from './node-api.ts';
 
@@ -68,6 +69,20 @@ export function serviceHandlers(node: NodeApi): Handlers {
       return { messages: [{ metadata: replyMetadata(node), resp: `Service "${id}" restarted` }] };
     },
     logs: async function* (req, ctx) {
+      if (req.driver === commonApi.ContainerDriver.CRI) {
+        // A Kubernetes container (`osctl logs -k`): the kubelet's log file of it.
+        const signal = AbortSignal.any([ctx.signal, node.bootSignal()]);
+        const encoder = new TextEncoder();
+        const lines = criLogs(node, req, { signal });
+        if (!req.follow) {
+          const all: string[] = [];
+          for await (const line of lines) all.push(line);
+          if (all.length > 0) yield { metadata: replyMetadata(node), bytes: encoder.encode(`${all.join('\n')}\n`) };
+          return;
+        }
+        for await (const line of lines) yield { metadata: replyMetadata(node), bytes: encoder.encode(`${line}\n`) };
+        return;
+      }
       const id = serviceId(req.id);
       const ring = serviceCall(() => node.supervisor().logs(id));
       // As Talos: a negative tailLines means every retained line, otherwise the last tailLines.
