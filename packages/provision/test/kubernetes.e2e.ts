@@ -1,153 +1,182 @@
-// Kubernetes on a 1 + 1 docker cluster of the node image, end to end: both nodes run the `cri` and
-// `kubelet` services, the control plane's static pods run, both kubelets join with the bootstrap
-// token and their Nodes turn Ready, flannel, kube-proxy and CoreDNS run; then the cluster is
-// destroyed. Part of `npm run test:e2e`; skips only without an engine.
+// Kubernetes on a 1 + 1 docker cluster of the node image, end to end, driven the way a user drives
+// it: `osctl kubeconfig` into a private KUBECONFIG, then kubectl (the pinned release, built through the
+// imager's cache when missing). One cluster for every step: nodes Ready with the control plane,
+// flannel, kube-proxy and CoreDNS running; a Deployment behind a Service answers another pod by DNS
+// name; logs and exec; a killed static pod container is restarted; a worker's kubelet restarts and
+// its Node is Ready again; then the cluster is destroyed without leftovers. Part of
+// `npm run test:e2e`; skips only without an engine.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { bootstrapCluster, dockerProvisioner } from '../src/index.ts';
 import {
-  loadClientConfig,
-  nodeKubeSource,
-  nodeMetadata,
-  openNodeClient,
-  resolveClientTarget,
-  type KubeClient,
-  type KubeObject,
-  type NodeClient,
-} from '@bronze/machinery';
-import { bootstrapCluster, dockerProvisioner, type ClusterInfo } from '../src/index.ts';
+  eventually,
+  field,
+  kubeItems,
+  kubectlBinary,
+  kubectlWith,
+  nodeReady,
+  osctl,
+  type Kubectl,
+} from './kube-e2e-helpers.ts';
+import { dialWeb, namespace, webHost, workloadManifest } from './kube-e2e-workload.ts';
 import { nodeImageTarget } from './node-image-fixture.ts';
 
 const { engine, image, skip } = await nodeImageTarget();
-const name = 'e2ek8s';
-// The API server must accept the kubelets' bootstrap token (harmless once it does by default).
-const bootstrapTokenAuth = '{"cluster":{"apiServer":{"extraArgs":{"enable-bootstrap-token-auth":"true"}}}}';
+const name = 'e2e-k8s-1p1';
 
-async function clientOf(info: ClusterInfo): Promise<NodeClient> {
-  if (info.talosconfig === undefined) throw new Error('the cluster has no talosconfig context');
-  const config = await loadClientConfig(info.talosconfig.path);
-  return openNodeClient(resolveClientTarget(config, { context: info.talosconfig.context }));
+async function readyNodes(kubectl: Kubectl): Promise<string[]> {
+  const nodes = await kubeItems(kubectl, ['nodes']);
+  return nodes.filter(nodeReady).map((n) => String(field(n, 'metadata', 'name')));
 }
 
-/** Polls `probe` until it returns a value (not undefined) or `timeoutMs` passes; the last failure is in the error. */
-async function eventually<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer yet';
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
-    }
-    if (Date.now() > deadline) throw new Error(`${what} within ${String(timeoutMs)} ms: ${last}`);
-    await sleep(1000);
-  }
+/** The kube-system pods whose names start with each prefix, all Running; throws naming the missing. */
+async function kubeSystemRunning(kubectl: Kubectl, prefixes: readonly string[]): Promise<number> {
+  const pods = await kubeItems(kubectl, ['pods', '-n', 'kube-system']);
+  const running = pods
+    .filter((p) => field(p, 'status', 'phase') === 'Running')
+    .map((p) => String(field(p, 'metadata', 'name')));
+  const missing = prefixes.filter((prefix) => !running.some((n) => n.startsWith(prefix)));
+  if (missing.length > 0) throw new Error(`not running: ${missing.join(', ')} (running: ${running.join(', ')})`);
+  return pods.length;
 }
 
-function field(obj: unknown, ...path: string[]): unknown {
-  let cur: unknown = obj;
-  for (const p of path) cur = typeof cur === 'object' && cur !== null ? (cur as Record<string, unknown>)[p] : undefined;
-  return cur;
+/** restartCount and ready of the named container of a pod, as JSON. */
+async function containerState(kubectl: Kubectl, pod: string): Promise<{ restarts: number; ready: boolean }> {
+  const p = JSON.parse(await kubectl(['get', 'pod', '-n', 'kube-system', pod, '-o', 'json'])) as unknown;
+  const status = field(p, 'status', 'containerStatuses', 0);
+  return { restarts: Number(field(status, 'restartCount') ?? -1), ready: field(status, 'ready') === true };
 }
 
-function ready(node: KubeObject): boolean {
-  const conditions = field(node, 'status', 'conditions');
-  return (
-    Array.isArray(conditions) && conditions.some((c) => field(c, 'type') === 'Ready' && field(c, 'status') === 'True')
-  );
+/** The newest time the kubelet of `node` announced it started (a `Starting` Node event), in ms. */
+async function lastKubeletStart(kubectl: Kubectl, node: string): Promise<number> {
+  const selector = `involvedObject.kind=Node,involvedObject.name=${node},reason=Starting`;
+  const events = await kubeItems(kubectl, ['events', '-n', 'default', '--field-selector', selector]);
+  const times = events.map((e) => {
+    const at = field(e, 'lastTimestamp') ?? field(e, 'eventTime');
+    return typeof at === 'string' ? Date.parse(at) : NaN;
+  });
+  return Math.max(0, ...times.filter((t) => !Number.isNaN(t)));
 }
 
-async function runningPods(kube: KubeClient): Promise<Map<string, string>> {
-  const pods = await kube.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace: 'kube-system' });
-  return new Map(pods.map((p) => [String(field(p, 'metadata', 'name')), String(field(p, 'status', 'phase'))]));
-}
+void test('a 1 + 1 docker cluster runs kubernetes that kubectl can use', { skip, timeout: 600_000 }, async (t) => {
+  const started = Date.now();
+  const since = (): string => `${String(Math.round((Date.now() - started) / 1000))} s`;
+  const kubectlPath = await kubectlBinary();
+  const root = await mkdtemp(join(tmpdir(), 'bronze-kubernetes-e2e-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const provisioner = dockerProvisioner({
+    stateRoot: root,
+    socketPath: engine.socketPath,
+    image,
+    cidr: '10.213.40.0/24',
+  });
+  t.after(() => provisioner.destroy(name).catch(() => undefined));
+  const info = await provisioner.create({
+    name,
+    controlPlanes: 1,
+    workers: 1,
+    talosconfig: join(root, 'talosconfig'),
+    rsaBits: 2048,
+    waitTimeoutMs: 120_000,
+  });
+  await bootstrapCluster(info, { timeoutMs: 120_000 });
+  const [cp, worker] = info.nodes;
+  assert.ok(cp !== undefined && worker !== undefined && info.talosconfig !== undefined);
+  const osctlOn = (node: string, args: readonly string[]): Promise<string> =>
+    osctl([
+      '--talosconfig',
+      info.talosconfig?.path ?? '',
+      '--context',
+      info.talosconfig?.context ?? '',
+      '-n',
+      node,
+      ...args,
+    ]);
+  t.diagnostic(`created and bootstrapped in ${since()}`);
 
-void test(
-  'a 1 + 1 docker cluster runs kubernetes: cri and kubelet up, nodes Ready, static pods running',
-  { skip },
-  async (t) => {
-    const started = Date.now();
-    const root = await mkdtemp(join(tmpdir(), 'bronze-kubernetes-e2e-'));
-    t.after(() => rm(root, { recursive: true, force: true }));
-    const provisioner = dockerProvisioner({
-      stateRoot: root,
-      socketPath: engine.socketPath,
-      image,
-      cidr: '10.213.41.0/28',
-    });
-    t.after(() => provisioner.destroy(name).catch(() => undefined));
-    const info = await provisioner.create({
-      name,
-      controlPlanes: 1,
-      workers: 1,
-      talosconfig: join(root, 'talosconfig'),
-      rsaBits: 2048,
-      waitTimeoutMs: 120_000,
-      patches: { controlPlane: [bootstrapTokenAuth] },
-    });
-    await bootstrapCluster(info, { timeoutMs: 120_000 });
-    const client = await clientOf(info);
-    t.after(() => {
-      client.close();
-    });
-    const [cp, worker] = info.nodes;
-    assert.ok(cp !== undefined && worker !== undefined);
+  const kubeconfig = join(root, 'kubeconfig');
+  await eventually('osctl kubeconfig', 120_000, () => osctlOn(cp.address, ['kubeconfig', kubeconfig]));
+  const kubectl = kubectlWith(kubectlPath, kubeconfig);
 
-    for (const node of [cp, worker]) {
-      await eventually(`cri and kubelet Running and healthy on ${node.address}`, 120_000, async () => {
-        const reply = await client.machine.serviceList({}, { metadata: nodeMetadata(node.address) });
-        const services = reply.messages[0]?.services ?? [];
-        const bad = ['cri', 'kubelet'].filter((id) => {
-          const s = services.find((x) => x.id === id);
-          return s?.state !== 'Running' || s.health?.healthy !== true;
-        });
-        if (bad.length > 0) throw new Error(`not up: ${bad.join(', ')}`);
-        return true;
-      });
-    }
-
-    const source = nodeKubeSource(client, cp.address, { timeoutMs: 10_000 });
-    t.after(() => {
-      source.close();
-    });
-    const kube = await source.kube(AbortSignal.timeout(60_000));
-    const nodes = await eventually('both nodes Ready', 180_000, async () => {
-      const list = await kube.list({ apiVersion: 'v1', kind: 'Node' });
-      const names = list.filter(ready).map((n) => String(field(n, 'metadata', 'name')));
-      if (names.length < 2) throw new Error(`Ready: ${JSON.stringify(names)} of ${String(list.length)}`);
+  await t.test('kubectl get nodes shows every node Ready', async () => {
+    const ready = await eventually('both nodes Ready', 180_000, async () => {
+      const names = await readyNodes(kubectl);
+      if (names.length < 2) throw new Error(`Ready: ${JSON.stringify(names)}`);
       return names;
     });
-    t.diagnostic(`nodes Ready ${String(Date.now() - started)} ms after create: ${nodes.join(', ')}`);
-    assert.deepEqual(nodes.sort(), info.nodes.map((n) => n.name).sort());
+    assert.deepEqual(ready.sort(), info.nodes.map((n) => n.name).sort());
+    const table = await kubectl(['get', 'nodes']);
+    for (const n of info.nodes) assert.match(table, new RegExp(`^${n.name}\\s+Ready\\s`, 'm'), table);
+    t.diagnostic(`nodes Ready ${since()} after create`);
+    const prefixes = ['kube-apiserver-', 'kube-controller-manager-', 'kube-scheduler-', 'kube-flannel-'];
+    const pods = await eventually('the control plane, flannel, kube-proxy and CoreDNS running', 180_000, () =>
+      kubeSystemRunning(kubectl, [...prefixes, 'kube-proxy-', 'coredns-']),
+    );
+    t.diagnostic(`kube-system running ${since()} after create: ${String(pods)} pods`);
+    const cpNode = JSON.parse(await kubectl(['get', 'node', cp.name, '-o', 'json'])) as unknown;
+    assert.ok(field(cpNode, 'metadata', 'labels', 'node-role.kubernetes.io/control-plane') !== undefined);
+    assert.match(JSON.stringify(field(cpNode, 'spec', 'taints') ?? []), /node-role\.kubernetes\.io\/control-plane/);
+  });
 
-    const pods = await eventually('the control plane, flannel, kube-proxy and CoreDNS running', 180_000, async () => {
-      const phases = await runningPods(kube);
-      const want = [
-        'kube-apiserver-',
-        'kube-controller-manager-',
-        'kube-scheduler-',
-        'kube-flannel-',
-        'kube-proxy-',
-        'coredns-',
-      ];
-      const missing = want.filter(
-        (prefix) => ![...phases].some(([n, phase]) => n.startsWith(prefix) && phase === 'Running'),
-      );
-      if (missing.length > 0) throw new Error(`not running: ${missing.join(', ')} (${JSON.stringify([...phases])})`);
-      return phases;
+  await t.test('a Deployment behind a Service answers another pod by its DNS name', async () => {
+    await kubectl(['apply', '-f', '-'], { input: workloadManifest() });
+    await kubectl(['-n', namespace, 'rollout', 'status', 'deployment/web', '--timeout=120s'], { timeoutMs: 130_000 });
+    await kubectl(['-n', namespace, 'wait', '--for=condition=Ready', 'pod/client', '--timeout=120s'], {
+      timeoutMs: 130_000,
     });
-    t.diagnostic(`kube-system running ${String(Date.now() - started)} ms after create: ${String(pods.size)} pods`);
-    const cpNode = await eventually('the control plane labelled with its role', 60_000, async () => {
-      const n = await kube.get({ apiVersion: 'v1', kind: 'Node', name: cp.name });
-      const labels = field(n, 'metadata', 'labels') as Record<string, string> | undefined;
-      if (labels?.['node-role.kubernetes.io/control-plane'] === undefined) throw new Error(JSON.stringify(labels));
-      return n;
+    const answers = await eventually(`the client pod reaches ${webHost}`, 60_000, () => dialWeb(kubectl));
+    assert.match(answers[0] ?? '', /^web-/, 'the web pod answered with its hostname');
+    await kubectl(['-n', namespace, 'exec', 'client', '--', '/agnhost', 'connect', `${webHost}:80`, '--timeout=5s']);
+    t.diagnostic(`${webHost} answered ${JSON.stringify(answers)} ${since()} after create`);
+  });
+
+  await t.test('kubectl logs and kubectl exec work', async () => {
+    const clientLog = await kubectl(['-n', namespace, 'logs', 'client']);
+    assert.match(clientLog, new RegExp(`GET /dial\\?host=${webHost.replace(/\./g, '\\.')}`), clientLog);
+    const webLog = await kubectl(['-n', namespace, 'logs', 'deployment/web']);
+    assert.match(webLog, /Started HTTP server on port 8080/, webLog);
+    const suffixes = await kubectl(['-n', namespace, 'exec', 'client', '--', '/agnhost', 'dns-suffix']);
+    assert.match(suffixes, new RegExp(`${namespace}\\.svc\\.cluster\\.local`), suffixes);
+  });
+
+  await t.test('a killed control-plane static pod container is restarted', async () => {
+    const pod = `kube-scheduler-${cp.name}`;
+    const before = await containerState(kubectl, pod);
+    await osctlOn(cp.address, ['restart', '-k', `kube-system/${pod}:kube-scheduler`]);
+    const after = await eventually(`${pod} restarted and ready`, 120_000, async () => {
+      const s = await containerState(kubectl, pod);
+      if (s.restarts <= before.restarts || !s.ready) throw new Error(JSON.stringify(s));
+      return s;
     });
-    const taints = JSON.stringify(field(cpNode, 'spec', 'taints') ?? []);
-    assert.match(taints, /node-role\.kubernetes\.io\/control-plane/, 'the control plane is tainted NoSchedule');
-  },
-);
+    const phase = await kubectl(['get', 'pod', '-n', 'kube-system', pod, '-o', 'jsonpath={.status.phase}']);
+    assert.equal(phase, 'Running');
+    t.diagnostic(
+      `${pod}: restarts ${String(before.restarts)} -> ${String(after.restarts)}, healed ${since()} after create`,
+    );
+  });
+
+  await t.test("a worker's kubelet restarts and its Node is Ready again", async () => {
+    const before = await lastKubeletStart(kubectl, worker.name);
+    const at = Math.floor(Date.now() / 1000) * 1000 - 1000;
+    await osctlOn(worker.address, ['service', 'kubelet', 'restart']);
+    await eventually(`the kubelet of ${worker.name} starts again and its Node is Ready`, 120_000, async () => {
+      const startedAt = await lastKubeletStart(kubectl, worker.name);
+      if (startedAt <= before || startedAt < at)
+        throw new Error(`last kubelet start ${new Date(startedAt).toISOString()}`);
+      const ready = await readyNodes(kubectl);
+      if (!ready.includes(worker.name)) throw new Error(`${worker.name} is not Ready`);
+      return true;
+    });
+    await eventually(`${webHost} answering again`, 60_000, () => dialWeb(kubectl));
+    t.diagnostic(`${worker.name} rejoined ${since()} after create`);
+  });
+
+  await t.test('the cluster is destroyed without leftovers', async () => {
+    const result = await provisioner.destroy(name);
+    assert.deepEqual(result.leftovers, []);
+    t.diagnostic(`done in ${since()}`);
+  });
+});
