@@ -87,9 +87,38 @@ interface Formed {
   info: ClusterInfo;
   kube: KubeClient;
   readyS: number;
+  healthyS: number;
   close: () => void;
 }
 
+/** Polls the Nodes until all `count` are Ready; the KubeClient that saw it. */
+async function untilReady(
+  source: { kube: (signal: AbortSignal) => Promise<KubeClient> },
+  count: number,
+  label: string,
+): Promise<KubeClient> {
+  const deadline = Date.now() + 10 * 60_000;
+  let last: string;
+  for (;;) {
+    try {
+      const kube = await source.kube(AbortSignal.timeout(30_000));
+      const list = await kube.list({ apiVersion: 'v1', kind: 'Node' });
+      const ready = list.filter(isReady).length;
+      last = `${String(ready)} of ${String(list.length)} Ready`;
+      if (ready === count) return kube;
+    } catch (err) {
+      last = err instanceof Error ? err.message : String(err);
+    }
+    if (Date.now() > deadline) throw new Error(`${label}: nodes not Ready within 10 min: ${last}`);
+    await sleep(500);
+  }
+}
+
+/**
+ * Creates the cluster, then bootstraps it while polling its Nodes (the Kubeconfig RPC answers once
+ * etcd and the API server are up): readyS when every Node is Ready, healthyS when the bootstrap's
+ * health checks (Kubernetes ones included) pass, both from the start of create.
+ */
 async function form(
   image: string,
   name: string,
@@ -104,7 +133,6 @@ async function form(
     talosconfig: join(root, `${name}.talosconfig`),
     progress: say,
   });
-  await bootstrapCluster(info, { timeoutMs: 5 * 60_000, progress: say });
   if (info.talosconfig === undefined) throw new Error(`${name} has no talosconfig context`);
   const config = await loadClientConfig(info.talosconfig.path);
   const client = await openNodeClient(resolveClientTarget(config, { context: info.talosconfig.context }));
@@ -115,23 +143,20 @@ async function form(
     source.close();
     client.close();
   };
-  const deadline = Date.now() + 10 * 60_000;
-  let last: string;
-  for (;;) {
-    try {
-      const kube = await source.kube(AbortSignal.timeout(30_000));
-      const list = await kube.list({ apiVersion: 'v1', kind: 'Node' });
-      const ready = list.filter(isReady).length;
-      last = `${String(ready)} of ${String(list.length)} Ready`;
-      if (ready === info.nodes.length) return { info, kube, readyS: seconds(t0), close };
-    } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
-    }
-    if (Date.now() > deadline) {
-      close();
-      throw new Error(`${name}: nodes not Ready within 10 min: ${last}`);
-    }
-    await sleep(500);
+  try {
+    let readyS = 0;
+    const ready = untilReady(source, info.nodes.length, name).then((kube) => {
+      readyS = seconds(t0);
+      return kube;
+    });
+    ready.catch(() => undefined); // awaited below; a failed bootstrap must not leave it unhandled
+    await bootstrapCluster(info, { timeoutMs: 5 * 60_000, progress: say });
+    const healthyS = seconds(t0);
+    const kube = await ready;
+    return { info, kube, readyS, healthyS, close };
+  } catch (err) {
+    close();
+    throw err;
   }
 }
 
@@ -192,7 +217,7 @@ async function podStarts(kube: KubeClient): Promise<number[]> {
 
 const mib = (k: number): number => k / 1024;
 const fmt = (k: number): string => mib(k).toFixed(1);
-const BREAKDOWN = ['machined', 'apid', 'containerd', 'kubelet', 'etcd', 'kube-apiserver'];
+const BREAKDOWN = ['machined', 'apid', 'trustd', 'containerd', 'cri-containerd', 'kubelet', 'etcd', 'kube-apiserver'];
 const formed: Formed[] = [];
 try {
   const comp = await componentFigures();
@@ -211,18 +236,22 @@ try {
   formed.pop();
   const large = await form(image, names.large, { cps: 3, workers: 1, cidr: '10.213.51.0/24' });
   formed.push(large);
-  say(`${names.large}: all nodes Ready ${large.readyS.toFixed(1)} s after create`);
+  say(`${names.large}: all nodes Ready ${large.readyS.toFixed(1)} s after create; idling 30 s`);
+  await sleep(30_000);
+  const memLarge = await memories(large.info);
 
-  const rows = mem.map(({ node, role, m }) => {
+  const row = ({ node, role, m }: { node: string; role: string; m: NodeProcMemory }): string => {
     const parts = m.groups.map((g) => `${g.name}${g.count > 1 ? `×${String(g.count)}` : ''} ${fmt(g.pssKiB)}`);
     const cg = m.cgroupBytes === undefined ? 'n/a' : (m.cgroupBytes / 1048576).toFixed(1);
     return `  ${node} (${role}): RSS ${fmt(m.rssKiB)} MiB, PSS ${fmt(m.pssKiB)} MiB, cgroup ${cg} MiB; PSS MiB by program: ${parts.join(', ')}`;
-  });
+  };
   process.stdout.write(
     `components: kube-scheduler cold (empty component cache, Go build cache as is) ${comp.coldS.toFixed(1)} s; ` +
       `all ${String(comp.count)} cached ${comp.cachedS.toFixed(2)} s\n` +
-      `docker cluster create to all nodes Ready: 1+1 ${small.readyS.toFixed(1)} s, 3+1 ${large.readyS.toFixed(1)} s\n` +
-      `idle memory per node (1+1, host /proc of every process in the container):\n${rows.join('\n')}\n` +
+      `docker cluster create to all nodes Ready: 1+1 ${small.readyS.toFixed(1)} s, 3+1 ${large.readyS.toFixed(1)} s; ` +
+      `to healthy (bootstrap's checks incl. kubernetes): 1+1 ${small.healthyS.toFixed(1)} s, 3+1 ${large.healthyS.toFixed(1)} s\n` +
+      `idle memory per node (host /proc of every process in the container), 1+1:\n${mem.map(row).join('\n')}\n` +
+      `3+1:\n${memLarge.map(row).join('\n')}\n` +
       `pod start (${String(PODS)} pause pods at once, create → Running): ${starts.map((s) => s.toFixed(2)).join(' ')} s\n`,
   );
   const byRole = (role: string): NodeProcMemory | undefined => mem.find((x) => x.role === role)?.m;
@@ -233,6 +262,8 @@ try {
     components_cached_s: comp.cachedS,
     ready_1p1_s: small.readyS,
     ready_3p1_s: large.readyS,
+    healthy_1p1_s: small.healthyS,
+    healthy_3p1_s: large.healthyS,
   };
   for (const [role, m] of [
     ['cp', cpM],

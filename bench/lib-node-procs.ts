@@ -37,14 +37,23 @@ async function children(pid: number): Promise<number[]> {
   return all;
 }
 
-/** `machined` for the init, `apid` for `/sbin/init apid`, else the program's base name. */
+/**
+ * What a process runs: the Node programs (`node /sbin/init [PROGRAM] ...`) by their program (none
+ * or a flag: machined; `apid`, `trustd`), the CRI containerd (config under /system/etc/cri) as
+ * `cri-containerd`, containerd's shims as one name, others by their base name; the container's
+ * init (tini) as `init(tini)`.
+ */
 async function nameOf(pid: number, init: number): Promise<string> {
   const argv = (await readFile(`/proc/${String(pid)}/cmdline`, 'utf8').catch(() => ''))
     .split('\0')
     .filter((s) => s !== '');
   const prog = basename(argv[0] ?? '?');
-  if (pid === init) return 'machined';
-  if (prog === 'init' || prog === 'node') return argv[2] ?? argv[1] ?? prog;
+  if (prog === 'node' || (argv[0] ?? '').endsWith('/sbin/init')) {
+    const next = argv[prog === 'node' ? 2 : 1];
+    return next === undefined || next.startsWith('-') ? 'machined' : basename(next);
+  }
+  if (pid === init) return `init(${prog})`;
+  if (prog === 'containerd' && argv.some((a) => a.includes('/cri/'))) return 'cri-containerd';
   if (prog.startsWith('containerd-shim')) return 'containerd-shim';
   return prog;
 }

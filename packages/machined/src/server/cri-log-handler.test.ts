@@ -81,7 +81,10 @@ test('an empty id is INVALID_ARGUMENT; a pod sandbox id is NOT_FOUND asking for 
   });
   await assert.rejects(
     all(criLogs(node, req('kube-system/kube-apiserver-n1'), { signal, open: fake() })),
-    (err: unknown) => isApiError(err) && err.code === 'not-found' && /add ":CONTAINER"/.test(err.message),
+    (err: unknown) =>
+      isApiError(err) &&
+      err.code === 'not-found' &&
+      /name one of its containers as kube-system\/kube-apiserver-n1:CONTAINER/.test(err.message),
   );
 });
 

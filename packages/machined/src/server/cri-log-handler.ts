@@ -76,7 +76,12 @@ export async function* criLogs(node: NodeApi, req: CriLogsRequest, options: CriL
   const found = await resolve(node, req, options);
   if (found.length === 0) throw notFound(req.id, namespace, 'not found');
   const targets = found.map(targetOf).filter((t): t is CriLogTarget => t !== undefined);
-  if (targets.length === 0) throw notFound(req.id, namespace, 'is a pod sandbox, not a container: add ":CONTAINER"');
+  if (targets.length === 0) {
+    throw new ApiError(
+      'not-found',
+      `${JSON.stringify(req.id)} is a pod sandbox, not a kubernetes container; name one of its containers as ${req.id}:CONTAINER ("osctl containers -k" lists them)`,
+    );
+  }
   const logRoot = join(node.platform.paths.root, 'var', 'log', 'pods');
   let path: string | undefined;
   for (const t of targets) {
