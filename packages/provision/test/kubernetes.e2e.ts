@@ -162,16 +162,23 @@ void test('a 1 + 1 docker cluster runs kubernetes that kubectl can use', { skip,
     const before = await lastKubeletStart(kubectl, worker.name);
     const at = Math.floor(Date.now() / 1000) * 1000 - 1000;
     await osctlOn(worker.address, ['service', 'kubelet', 'restart']);
-    await eventually(`the kubelet of ${worker.name} starts again and its Node is Ready`, 120_000, async () => {
-      const startedAt = await lastKubeletStart(kubectl, worker.name);
-      if (startedAt <= before || startedAt < at)
-        throw new Error(`last kubelet start ${new Date(startedAt).toISOString()}`);
-      const ready = await readyNodes(kubectl);
-      if (!ready.includes(worker.name)) throw new Error(`${worker.name} is not Ready`);
-      return true;
-    });
+    const restarted = await eventually(
+      `the kubelet of ${worker.name} starts again and its Node is Ready`,
+      120_000,
+      async () => {
+        const startedAt = await lastKubeletStart(kubectl, worker.name);
+        if (startedAt <= before || startedAt < at)
+          throw new Error(`last kubelet start ${new Date(startedAt).toISOString()}`);
+        const ready = await readyNodes(kubectl);
+        if (!ready.includes(worker.name)) throw new Error(`${worker.name} is not Ready`);
+        return startedAt;
+      },
+    );
     await eventually(`${webHost} answering again`, 60_000, () => dialWeb(kubectl));
-    t.diagnostic(`${worker.name} rejoined ${since()} after create`);
+    const was = before === 0 ? 'none' : new Date(before).toISOString();
+    t.diagnostic(
+      `${worker.name}: kubelet started ${was} -> ${new Date(restarted).toISOString()}, Ready ${since()} after create`,
+    );
   });
 
   await t.test('the cluster is destroyed without leftovers', async () => {
