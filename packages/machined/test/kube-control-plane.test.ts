@@ -43,11 +43,7 @@ import {
 
 /** A control-plane config for ADDRESS with free ports for the API server and the two components. */
 async function controlPlaneConfig(address: string): Promise<ConfigBundle> {
-  const [port, cmPort, schedPort] = [
-    await freePort('0.0.0.0'),
-    await freePort('0.0.0.0'),
-    await freePort('0.0.0.0'),
-  ];
+  const [port, cmPort, schedPort] = [await freePort('0.0.0.0'), await freePort('0.0.0.0'), await freePort('0.0.0.0')];
   const generated = await generateConfigs({
     clusterName: 'it',
     endpoint: `https://${address}:${String(port)}`,

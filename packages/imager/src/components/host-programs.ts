@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { sha256File } from '../components.ts';
 import { ImageError } from '../image-error.ts';
 import { LibDir, resolveLibraries } from '../libraries.ts';
-import type { HostFile, ImageExtras, ImageLink } from './iptables-files.ts';
+import type { HostFile, ImageExtras, ImageLink } from './image-extras.ts';
 
 /** A program of the build host an image carries, and where it goes in the image. */
 export interface HostProgram {

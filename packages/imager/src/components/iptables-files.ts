@@ -5,30 +5,11 @@ import { ImageError } from '../image-error.ts';
 import { parseElf } from '../elf.ts';
 import { resolveLibraries } from '../libraries.ts';
 import { loaderLink } from './host-programs.ts';
+import type { HostFile, ImageExtras, ImageLink } from './image-extras.ts';
+
+export type { HostFile, ImageExtras, ImageLink } from './image-extras.ts';
 
 /** A host file copied into a component image. */
-export interface HostFile {
-  from: string;
-  /** Absolute path inside the image. */
-  to: string;
-  sha256: string;
-  mode: number;
-}
-
-export interface ImageLink {
-  /** Absolute path of the link inside the image. */
-  to: string;
-  target: string;
-}
-
-/** Host files and links an image carries beside its binary (its digests count in the cache key). */
-export interface ImageExtras {
-  files: HostFile[];
-  symlinks: ImageLink[];
-  /** Empty directories (absolute paths). */
-  dirs: string[];
-}
-
 const Sbin = '/usr/sbin';
 /** Debian's iptables (1.8.9 on bookworm) extensions, where libxtables looks (its XTABLES_LIBDIR). */
 const XtablesDir = '/usr/lib/x86_64-linux-gnu/xtables';
