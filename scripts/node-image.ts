@@ -122,6 +122,18 @@ export async function ensureNodeImage(options: NodeImageOptions = {}): Promise<N
       const loaded = await engine.inspectImage(ref, sig);
       if (loaded.RootFS?.Layers?.[0] !== want)
         throw new Error(`the engine on ${socketPath} did not take ${ref} with layer ${want}`);
+      // The build it replaced is now untagged: remove it by id, unless a node container still uses it.
+      if (present !== undefined && present.Id !== loaded.Id) {
+        await engine.removeImage(present.Id, sig).then(
+          () => {
+            say(`image: removed the replaced build ${present.Id.slice(0, 19)}`);
+          },
+          (err: unknown) => {
+            if (!isEngineError(err, 409)) throw err;
+            say(`image: the replaced build ${present.Id.slice(0, 19)} is still used by a container; remove it later`);
+          },
+        );
+      }
       const loadMs = performance.now() - t;
       return { ref, build, cached: build.cached, loaded: present ? 'replaced' : 'loaded', buildMs, loadMs };
     },
