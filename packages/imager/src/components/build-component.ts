@@ -4,6 +4,7 @@ import { ImageError } from '../image-error.ts';
 import { cacheKey, cBuildArgs, driverGoMod, gentleLoad, goBuildArgs, goBuildEnv } from './build-plan.ts';
 import type { BuildLoad } from './build-plan.ts';
 import { commitBuild, makeWorkDir, readCachedBuild, sha256File } from './component-cache.ts';
+import { downloadRelease } from './release-download.ts';
 import { runStep } from './run-step.ts';
 import type { UpstreamComponent } from './upstream-component.ts';
 
@@ -24,6 +25,11 @@ export interface BuildComponentOptions {
   tickMs?: number;
   /** Called before a cold build starts (not on a cache hit): throw to refuse building now. */
   onBuild?: () => void;
+  /**
+   * `release`: take a component's official release binary (its `release` in the list) instead of
+   * building it; components without one are built. Default `source`, or $BRONZE_COMPONENTS_FROM.
+   */
+  from?: 'source' | 'release';
 }
 
 /** How a built binary compares with the checksum recorded in the pinned list. */
@@ -159,7 +165,9 @@ export async function buildComponent(c: UpstreamComponent, opts: BuildComponentO
     tickMs: opts.tickMs ?? 30_000,
   };
   const started = performance.now();
-  const toolchain = await toolchainOf(c, ctx);
+  const from = opts.from ?? (process.env['BRONZE_COMPONENTS_FROM'] === 'release' ? 'release' : 'source');
+  const release = from === 'release' ? c.release : undefined;
+  const toolchain = release === undefined ? await toolchainOf(c, ctx) : `release ${release.sha256}`;
   const key = cacheKey(c, toolchain);
   const hit =
     opts.force === true
@@ -179,15 +187,20 @@ export async function buildComponent(c: UpstreamComponent, opts: BuildComponentO
     seconds: (performance.now() - started) / 1000,
     buildSeconds: b.seconds,
     toolchain,
-    checksum: checksumStatus(c, b.sha256, toolchain),
+    checksum: release === undefined ? checksumStatus(c, b.sha256, toolchain) : 'match',
   });
   if (hit !== undefined) return result(hit.path, hit.build, true);
   opts.onBuild?.();
-  ctx.progress(`${c.name} ${c.version}: building with ${toolchain} (cache key ${key})`);
+  ctx.progress(
+    release === undefined
+      ? `${c.name} ${c.version}: building with ${toolchain} (cache key ${key})`
+      : `${c.name} ${c.version}: taking the release binary (cache key ${key})`,
+  );
   const work = await makeWorkDir(root, c);
   try {
     const out = join(work, c.binary);
-    await buildInto(c, out, work, ctx);
+    if (release === undefined) await buildInto(c, out, work, ctx);
+    else await downloadRelease(release, out, { ...(ctx.signal ? { signal: ctx.signal } : {}), progress: ctx.progress });
     const seconds = Math.round((performance.now() - started) / 100) / 10;
     const record = {
       key,

@@ -57,10 +57,22 @@ export interface BuiltChecksum {
   toolchain: string;
 }
 
+/**
+ * The official release binary of the same version, for machines that can reach it: used instead of
+ * building from source with `from: 'release'` (`osctl image components build --from release`).
+ */
+export interface ReleaseBinary {
+  /** An https URL of the binary itself (e.g. https://dl.k8s.io/release/v1.34.10/bin/linux/amd64/kubelet). */
+  url: string;
+  /** The SHA-256 the release publishes for it: the download is refused unless it matches. */
+  sha256: string;
+}
+
 export interface UpstreamComponent {
   name: string;
   version: string;
   source: UpstreamSource;
+  release?: ReleaseBinary;
   /** File name of the produced binary. */
   binary: string;
   /** Why this version (or this source), in one sentence. */

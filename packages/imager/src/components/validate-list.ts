@@ -84,6 +84,12 @@ export function validateUpstreamList(list: readonly UpstreamComponent[]): ListVa
     checkSource(c.source, c.version, `${at}.source`, out);
     if (c.built !== undefined && !/^[0-9a-f]{64}$/.test(c.built.sha256))
       out.errors.push({ path: `${at}.built.sha256`, message: `not a sha-256 hex digest: ${c.built.sha256}` });
+    if (c.release !== undefined) {
+      if (!/^https:\/\/[^\s/]+\/\S+$/.test(c.release.url))
+        out.errors.push({ path: `${at}.release.url`, message: `not an https URL: ${c.release.url}` });
+      if (!/^[0-9a-f]{64}$/.test(c.release.sha256))
+        out.errors.push({ path: `${at}.release.sha256`, message: `not a sha-256 hex digest: ${c.release.sha256}` });
+    }
     if (c.built === undefined && c.source.kind !== 'debian')
       out.warnings.push({ path: `${at}.built`, message: `no checksum recorded yet: build ${c.name} and record it` });
   }

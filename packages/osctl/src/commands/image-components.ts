@@ -45,12 +45,21 @@ function buildCommand(io: Io): Command {
       "Build the named components (default: every one not taken from a Debian package) with the host's go and gcc, " +
         'under nice 19 with one compile job. Builds are cached in .cache/components/NAME-VERSION, keyed by version, ' +
         'toolchain and flags: a second run prints the cached binary at once. Kubernetes programs take minutes each on two cores; ' +
-        'progress is printed every 30 s. Interrupting leaves no partial binary in the cache.',
+        'progress is printed every 30 s. Interrupting leaves no partial binary in the cache.\n\n' +
+        'On a machine that can reach the release servers, --from release takes the official release binary of a ' +
+        'component whose list entry names one (release: { url, sha256 }) instead of building it; the download is ' +
+        'refused unless its SHA-256 is the pinned one. Components without a release entry are built. ' +
+        '$BRONZE_COMPONENTS_FROM=release does the same for every build (image builds and tests too).',
     )
     .argument('[names...]', 'components to build (see osctl image components list)')
     .option('--cache <dir>', 'cache directory', defaultComponentCache)
     .option('-f, --force', 'rebuild even when a cached build exists')
-    .action(async (names: string[], opts: { cache: string; force?: boolean }) => {
+    .option('--from <source>', 'source (build from the Go module) or release (download the pinned release binary)')
+    .action(async (names: string[], opts: { cache: string; force?: boolean; from?: string }) => {
+      if (opts.from !== undefined && opts.from !== 'source' && opts.from !== 'release') {
+        throw new UsageError(`--from ${opts.from}: give source or release`);
+      }
+      const from = opts.from;
       const chosen = pick(names);
       const { signal, release } = interruptSignal(io);
       try {
@@ -58,6 +67,7 @@ function buildCommand(io: Io): Command {
           const r = await buildComponent(c, {
             cacheRoot: resolve(io.cwd, opts.cache),
             force: opts.force === true,
+            ...(from === undefined ? {} : { from }),
             signal,
             onProgress: (line) => {
               io.err(`${line}\n`);
