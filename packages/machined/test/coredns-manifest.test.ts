@@ -8,50 +8,18 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Resolver } from 'node:dns/promises';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { stringify } from 'yaml';
-import {
-  bootstrapManifests,
-  encodeCertificateAndKey,
-  issueCertificateAndKey,
-  type ManifestInput,
-} from '@bronze/machinery';
-import { KubeApiServerFixture, missingBinaries } from './kube-apiserver-fixture.ts';
+import { bootstrapManifests, encodeCertificateAndKey, issueCertificateAndKey } from '@bronze/machinery';
+import { freePort } from './kube-fixture.ts';
+import { KubeApiServerFixture, missingBinaries, testManifestInput as input } from './kube-apiserver-fixture.ts';
 
 const coredns = resolve(import.meta.dirname, '../../../.cache/components/coredns-v1.12.1/coredns');
 const skip =
   missingBinaries() ??
   (existsSync(coredns) ? undefined : `${coredns} is absent: build it with \`osctl image components\``);
-
-const input: ManifestInput = {
-  endpoint: 'https://127.0.0.1:6443',
-  token: 'abcdef.0123456789abcdef',
-  podSubnets: ['10.244.0.0/16'],
-  serviceSubnets: ['10.96.0.0/12'],
-  dnsDomain: 'cluster.local',
-  dnsServiceIp: '10.96.0.10',
-  cni: 'flannel',
-  flannelImage: 'ghcr.io/flannel-io/flannel:v0.28.4',
-  flannelExtraArgs: [],
-  proxy: { disabled: false, image: 'registry.k8s.io/kube-proxy:v1.34.10', mode: 'iptables', extraArgs: {} },
-  coreDns: { disabled: false, image: 'registry.k8s.io/coredns/coredns:v1.12.1' },
-};
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  await new Promise<void>((r) =>
-    server.close(() => {
-      r();
-    }),
-  );
-  assert.ok(address !== null && typeof address !== 'string');
-  return address.port;
-}
 
 /** A token of a service account, from the TokenRequest API as the admin. */
 async function serviceAccountToken(api: KubeApiServerFixture, namespace: string, name: string): Promise<string> {
@@ -137,7 +105,12 @@ test(
     );
     const cm = manifests.flatMap((m) => m.objects).find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'coredns');
     const rendered = (cm?.['data'] as { Corefile: string }).Corefile;
-    const [dns, health, ready, metrics] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const [dns, health, ready, metrics] = [
+      await freePort('127.0.0.1'),
+      await freePort('127.0.0.1'),
+      await freePort('127.0.0.1'),
+      await freePort('127.0.0.1'),
+    ];
     const corefile = rendered
       .replace('.:53 {', `.:${String(dns)} {`)
       .replace('    health {', `    health 127.0.0.1:${String(health)} {`)

@@ -5,7 +5,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,8 +15,10 @@ import {
   issueCertificateAndKey,
   type CertificateAndKey,
   type KubeEndpoint,
+  type ManifestInput,
 } from '@bronze/machinery';
 import { DefaultEtcdPath } from '../src/etcd/etcd-binary.ts';
+import { freePort } from './kube-fixture.ts';
 
 const components = resolve(import.meta.dirname, '../../../.cache/components');
 export const KubeApiServerPath = join(components, 'kube-apiserver-v1.34.10/kube-apiserver');
@@ -31,19 +32,6 @@ export function missingBinaries(): string | undefined {
   if (!existsSync(KubeApiServerPath)) return `${KubeApiServerPath} is absent: build it with \`osctl image components\``;
   if (!existsSync(EtcdPath)) return `${EtcdPath} is absent: install etcd-server`;
   return undefined;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  await new Promise<void>((r) =>
-    server.close(() => {
-      r();
-    }),
-  );
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 // Every process a fixture started and has not stopped: killed when the test process exits, even when
@@ -73,7 +61,7 @@ export class KubeApiServerFixture {
   static async start(signal: AbortSignal): Promise<KubeApiServerFixture> {
     const dir = await mkdtemp(join(tmpdir(), 'bronze-kube-apiserver-'));
     const ca = await createSelfSignedCa({ algorithm: 'ecdsa-p256', commonName: 'kubernetes' });
-    const fixture = new KubeApiServerFixture(dir, await freePort(), ca);
+    const fixture = new KubeApiServerFixture(dir, await freePort('127.0.0.1'), ca);
     try {
       await fixture.#launch(signal);
     } catch (err) {
@@ -84,7 +72,7 @@ export class KubeApiServerFixture {
   }
 
   async #launch(signal: AbortSignal): Promise<void> {
-    const [etcdClient, etcdPeer] = [await freePort(), await freePort()];
+    const [etcdClient, etcdPeer] = [await freePort('127.0.0.1'), await freePort('127.0.0.1')];
     const etcdUrl = `http://127.0.0.1:${String(etcdClient)}`;
     this.#spawn(
       EtcdPath,
@@ -221,3 +209,18 @@ export class KubeApiServerFixture {
     await rm(this.dir, { recursive: true, force: true });
   }
 }
+
+/** The bootstrap manifests' input the API-server tests render (the config's defaults). */
+export const testManifestInput: ManifestInput = {
+  endpoint: 'https://127.0.0.1:6443',
+  token: 'abcdef.0123456789abcdef',
+  podSubnets: ['10.244.0.0/16'],
+  serviceSubnets: ['10.96.0.0/12'],
+  dnsDomain: 'cluster.local',
+  dnsServiceIp: '10.96.0.10',
+  cni: 'flannel',
+  flannelImage: 'ghcr.io/flannel-io/flannel:v0.28.4',
+  flannelExtraArgs: [],
+  proxy: { disabled: false, image: 'registry.k8s.io/kube-proxy:v1.34.10', mode: 'iptables', extraArgs: {} },
+  coreDns: { disabled: false, image: 'registry.k8s.io/coredns/coredns:v1.12.1' },
+};

@@ -10,23 +10,8 @@ import {
   KubeClient,
   type HealthClient,
   type KubeObject,
-  type ManifestInput,
 } from '@bronze/machinery';
-import { KubeApiServerFixture, missingBinaries } from './kube-apiserver-fixture.ts';
-
-const input: ManifestInput = {
-  endpoint: 'https://127.0.0.1:6443',
-  token: 'abcdef.0123456789abcdef',
-  podSubnets: ['10.244.0.0/16'],
-  serviceSubnets: ['10.96.0.0/12'],
-  dnsDomain: 'cluster.local',
-  dnsServiceIp: '10.96.0.10',
-  cni: 'flannel',
-  flannelImage: 'ghcr.io/flannel-io/flannel:v0.28.4',
-  flannelExtraArgs: [],
-  proxy: { disabled: false, image: 'registry.k8s.io/kube-proxy:v1.34.10', mode: 'iptables', extraArgs: {} },
-  coreDns: { disabled: false, image: 'registry.k8s.io/coredns/coredns:v1.12.1' },
-};
+import { KubeApiServerFixture, missingBinaries, testManifestInput as input } from './kube-apiserver-fixture.ts';
 
 const skip = missingBinaries();
 
