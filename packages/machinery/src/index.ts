@@ -344,6 +344,7 @@ export {
   clusterHealthChecks,
   nodeKubeSource,
   kubeconfigFromNode,
+  kubeconfigFromTarGz,
   runsKubernetes,
 } from './kubernetes/k8s-health-checks.ts';
 export type { KubeClientSource } from './kubernetes/k8s-health-checks.ts';

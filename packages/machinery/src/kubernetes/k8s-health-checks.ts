@@ -46,12 +46,17 @@ export function kubernetesHealthChecks(source: KubeClientSource): HealthCheck[] 
 
 /** The admin kubeconfig a node hands out (a tar.gz holding `kubeconfig`). */
 export async function kubeconfigFromNode(client: HealthClient, node: string, signal: AbortSignal): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'bronze-health-kubeconfig-'));
+  const chunks = async function* (): AsyncGenerator<Uint8Array> {
+    for await (const m of client.machine.kubeconfig({}, callTo(node, signal))) yield m.bytes;
+  };
+  return kubeconfigFromTarGz(chunks(), signal);
+}
+
+/** The `kubeconfig` file of the tar.gz a Kubeconfig call streams. */
+export async function kubeconfigFromTarGz(chunks: AsyncIterable<Uint8Array>, signal: AbortSignal): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'bronze-kubeconfig-'));
   try {
-    const chunks = async function* (): AsyncGenerator<Uint8Array> {
-      for await (const m of client.machine.kubeconfig({}, callTo(node, signal))) yield m.bytes;
-    };
-    await extractTarGz(chunks(), dir, { signal });
+    await extractTarGz(chunks, dir, { signal });
     return await readFile(join(dir, 'kubeconfig'), 'utf8');
   } finally {
     await rm(dir, { recursive: true, force: true });

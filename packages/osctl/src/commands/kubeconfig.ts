@@ -1,8 +1,5 @@
 import { Command } from 'commander';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { extractTarGz, mergeKubeconfig, writeFileAtomic } from '@bronze/machinery';
+import { kubeconfigFromTarGz, mergeKubeconfig, writeFileAtomic } from '@bronze/machinery';
 import { Group } from '../groups.ts';
 import { UsageError, type Io } from '../io.ts';
 import { kubeconfigTarget, mergeIntoKubeconfig } from './kubeconfig-file.ts';
@@ -52,7 +49,7 @@ export function kubeconfigCommand(io: Io): Command {
             yield item.value.bytes;
           }
         };
-        const fresh = await unpack(chunks(), signal);
+        const fresh = await kubeconfigFromTarGz(chunks(), signal);
         if (!opts.merge) {
           const text =
             opts.forceContextName === undefined
@@ -75,14 +72,4 @@ function parseBool(value: string | undefined): boolean {
   if (value === undefined || value === 'true') return true;
   if (value === 'false') return false;
   throw new UsageError(`--merge takes true or false, got "${value}"`);
-}
-
-async function unpack(chunks: AsyncIterable<Uint8Array>, signal: AbortSignal): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'osctl-kubeconfig-'));
-  try {
-    await extractTarGz(chunks, dir, { signal });
-    return await readFile(join(dir, 'kubeconfig'), 'utf8');
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
