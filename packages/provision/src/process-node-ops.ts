@@ -2,7 +2,13 @@
 // with an empty state (what a replaced disk looks like). The record keeps the new pid, so show and
 // destroy see the node as it is now.
 import { mkdir, rm } from 'node:fs/promises';
-import { clusterDir, readClusterRecord, writeClusterRecord, type ClusterRecord } from './cluster-record.ts';
+import {
+  clusterDir,
+  readClusterRecord,
+  writeClusterRecord,
+  type ClusterRecord,
+  type NodeRecord,
+} from './cluster-record.ts';
 import { nodeProcesses, startNodeProcess, stopNode } from './node-process.ts';
 import { ProvisionError, ProvisionErrorCode } from './provision-error.ts';
 
@@ -24,9 +30,7 @@ export async function stopClusterNode(
   node: string,
   options: NodeOpsOptions & { signal?: AbortSignal },
 ): Promise<'terminated' | 'killed' | 'gone'> {
-  const { record, index } = await findNode(options.root, cluster, node);
-  const entry = record.nodes[index];
-  if (entry === undefined) throw new Error('unreachable: node index out of range');
+  const { record, entry } = await findNode(options.root, cluster, node);
   return stopNode(entry.pid, {
     stateDir: entry.stateDir,
     program: record.program,
@@ -41,9 +45,7 @@ export async function startClusterNode(
   node: string,
   options: NodeOpsOptions & StartNodeRequest,
 ): Promise<number> {
-  const { record, index } = await findNode(options.root, cluster, node);
-  const entry = record.nodes[index];
-  if (entry === undefined) throw new Error('unreachable: node index out of range');
+  const { record, entry } = await findNode(options.root, cluster, node);
   const running = await nodeProcesses(entry.stateDir);
   if (running.length > 0) {
     throw new ProvisionError(
@@ -70,18 +72,18 @@ async function findNode(
   root: string,
   cluster: string,
   node: string,
-): Promise<{ record: ClusterRecord; index: number }> {
+): Promise<{ record: ClusterRecord; entry: NodeRecord }> {
   const dir = clusterDir(root, cluster);
   const record = await readClusterRecord(dir);
   if (record === undefined) {
     throw new ProvisionError(ProvisionErrorCode.notFound, `no cluster ${cluster} in ${root}: check --name and --state`);
   }
-  const index = record.nodes.findIndex((n) => n.name === node || n.address === node);
-  if (index < 0) {
+  const entry = record.nodes.find((n) => n.name === node || n.address === node);
+  if (entry === undefined) {
     throw new ProvisionError(
       ProvisionErrorCode.notFound,
       `cluster ${cluster} has no node ${node} (nodes: ${record.nodes.map((n) => n.name).join(', ')})`,
     );
   }
-  return { record, index };
+  return { record, entry };
 }
