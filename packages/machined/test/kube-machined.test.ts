@@ -40,6 +40,13 @@ test(
       timeoutMs: 30_000,
       output: node.output,
     });
+    // The manifests may land a moment before the PKI files (renamed into place back to back): a kubelet
+    // retries; this test starts the API server once, so it waits.
+    await waitFor(() => stat(join(secretsDir, 'service-account.key')), {
+      what: 'the Kubernetes PKI files',
+      timeoutMs: 30_000,
+      output: node.output,
+    });
     assert.equal((await stat(secretsDir)).mode & 0o777, 0o700);
     for (const f of await readdir(secretsDir)) assert.equal((await stat(join(secretsDir, f))).mode & 0o777, 0o600, f);
 
