@@ -48,11 +48,6 @@ export interface BuildOptions {
   /** Defaults to REPO/.cache/imager. */
   cacheDir?: string;
   componentsFile?: string;
-  /**
-   * Add kubelet, the flannel CNI plugin and the component image archives (kubernetes-files.ts);
-   * true by default. Their binaries come from the component cache (.cache/components).
-   */
-  kubernetes?: boolean;
 }
 
 export interface BuildResult {
@@ -197,13 +192,14 @@ export async function buildImage(options: BuildOptions): Promise<BuildResult> {
   const workDir = await mkdtemp(join(cacheDir, 'work-'));
   try {
     const components = await loadComponents(options.componentsFile ?? componentsFile);
-    if (options.kubernetes !== false)
-      components.push(
-        ...(await kubernetesComponents({
-          ...(options.signal === undefined ? {} : { signal: options.signal }),
-          ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-        })),
-      );
+    // etcd, kubelet, the flannel CNI plugin and the component images (kubernetes-files.ts), from
+    // the component cache (.cache/components).
+    components.push(
+      ...(await kubernetesComponents({
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      })),
+    );
     const plan = await planBuild({
       repoRoot,
       components,

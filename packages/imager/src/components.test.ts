@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { componentsFile, loadComponents, parseComponents, verifyComponentFile, type Component } from './components.ts';
 import { isImageError } from './image-error.ts';
+import { NodeBinaries } from './kubernetes-files.ts';
 
 test('parseComponents reports every problem with its JSON path', () => {
   const { errors } = parseComponents(
@@ -31,10 +32,15 @@ test('parseComponents reports every problem with its JSON path', () => {
   assert.deepEqual(parseComponents('{}').errors, ['components: expected a list']);
 });
 
-test('the pinned list is valid and names node, etcd, containerd, runc, the cni plugins and ca certificates', async () => {
+test('the pinned list is valid and names node, containerd, runc, the cni plugins and ca certificates', async () => {
   const names = (await loadComponents(componentsFile)).map((c) => c.name);
-  for (const n of ['node', 'etcd', 'containerd', 'runc', 'cni-plugins', 'ca-certificates'])
-    assert.ok(names.includes(n), n);
+  for (const n of ['node', 'containerd', 'runc', 'cni-plugins', 'ca-certificates']) assert.ok(names.includes(n), n);
+  // etcd comes from the upstream component list, built from its module (kubernetes-files.ts).
+  assert.ok(!names.includes('etcd'));
+  assert.deepEqual(
+    NodeBinaries.filter((b) => b.component.startsWith('etcd')).map((b) => b.to),
+    ['/usr/bin/etcd', '/usr/bin/etcdutl'],
+  );
 });
 
 test('verifyComponentFile refuses a file whose digest is not the pinned one, and a missing file', async (t) => {

@@ -15,6 +15,9 @@ import { upstreamComponent } from './components/upstream-list.ts';
 
 /** Upstream binaries the node image carries itself (not inside a container image), and where. */
 export const NodeBinaries: readonly { component: string; to: string }[] = [
+  // kubeadm 1.34 needs etcd >= 3.5.24; Debian's etcd-server is 3.4.23.
+  { component: 'etcd', to: '/usr/bin/etcd' },
+  { component: 'etcdutl', to: '/usr/bin/etcdutl' },
   { component: 'kubelet', to: '/usr/bin/kubelet' },
   // docs/KUBERNETES.md: flannel's DaemonSet then needs no init container to install it.
   { component: 'flannel-cni', to: '/opt/cni/bin/flannel' },
@@ -22,7 +25,7 @@ export const NodeBinaries: readonly { component: string; to: string }[] = [
 
 /**
  * The Kubernetes part of the node image as pinned components (same shape as components.json, with
- * the digests of this machine's builds): kubelet, the flannel CNI plugin, every component image
+ * the digests of this machine's builds): etcd and etcdutl, kubelet, the flannel CNI plugin, every component image
  * archive in /usr/share/bronze/images and the index.json the node imports them from at boot.
  * Binaries come from the component cache (built first when missing: minutes each).
  */

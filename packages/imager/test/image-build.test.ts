@@ -114,7 +114,8 @@ describe('a real node image build', { skip }, () => {
     () => {
       for (const [bin, arg, want] of [
         ['/usr/bin/node', '--version', /^v24\./],
-        ['/usr/bin/etcd', '--version', /etcd Version: 3\./],
+        ['/usr/bin/etcd', '--version', /etcd Version: 3\.6\.5/],
+        ['/usr/bin/etcdutl', 'version', /etcdutl version: 3\.6\.5/],
         ['/usr/bin/runc', '--version', /runc version/],
         // The kubelet mounts tmpfs for secret and projected volumes with mount(8).
         ['/usr/bin/mount', '--version', /mount from util-linux/],

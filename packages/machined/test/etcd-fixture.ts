@@ -43,19 +43,22 @@ export class EtcdNode {
   readonly address: string;
   readonly root: string;
   readonly paths: EtcdPaths;
+  /** The etcd program: DefaultEtcdPath (the host's) unless the test names another. */
+  readonly binary: string;
   proc: ChildProcess | undefined;
   #clients: EtcdClient[] = [];
 
-  constructor(name: string, address: string, root: string) {
+  constructor(name: string, address: string, root: string, binary = DefaultEtcdPath) {
     this.name = name;
     this.address = address;
     this.root = root;
     this.paths = etcdPaths(root);
+    this.binary = binary;
   }
 
-  static async create(ca: EtcdPemPair, options: { name: string; address: string }): Promise<EtcdNode> {
+  static async create(ca: EtcdPemPair, options: { name: string; address: string; binary?: string }): Promise<EtcdNode> {
     const root = await mkdtemp(join(tmpdir(), `bronze-etcd-${options.name}-`));
-    const node = new EtcdNode(options.name, options.address, root);
+    const node = new EtcdNode(options.name, options.address, root, options.binary);
     const pki = await issueEtcdPki(ca, { hostname: options.name, addresses: [options.address] });
     await writeEtcdPki(node.paths.pkiDir, pki);
     await mkdir(join(root, 'var/lib'), { recursive: true });
@@ -84,7 +87,7 @@ export class EtcdNode {
   /** Spawns etcd with `launch` and waits until the member answers Status. */
   async start(launch: EtcdLaunch, signal?: AbortSignal): Promise<void> {
     const cmd = etcdCommand({
-      binary: DefaultEtcdPath,
+      binary: this.binary,
       name: this.name,
       address: this.address,
       dataDir: this.paths.dataDir,

@@ -135,6 +135,19 @@ export const upstreamComponents: readonly UpstreamComponent[] = [
     built: { sha256: '9fc6c586590119a131275343986fa4da2072947ee4bde8c71dfee29ea26a2eb2', toolchain: 'go1.26.8' },
   },
   {
+    name: 'etcdutl',
+    version: 'v3.6.5',
+    binary: 'etcdutl',
+    source: {
+      kind: 'go-module',
+      module: 'go.etcd.io/etcd/etcdutl/v3',
+      package: 'go.etcd.io/etcd/etcdutl/v3',
+      localReplaceVersion: 'v3.6.5',
+    },
+    reason: "etcd 3.6's offline tool: `etcdutl snapshot restore` for bootstrap --recover-from (etcdctl 3.6 no longer restores)",
+    built: { sha256: '343a7d222762d5753ee7a5cd80fd7ea80985a55f374533518a3ca31f7fdb3dad', toolchain: 'go1.26.8' },
+  },
+  {
     name: 'agnhost',
     version: '2.56',
     binary: 'agnhost',

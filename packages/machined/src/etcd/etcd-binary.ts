@@ -1,11 +1,24 @@
-// The etcd program: where it is and which version it is. Bronze runs the upstream binary (Debian's
-// etcd-server now); learners (MemberAdd with isLearner, MemberPromote) need 3.4 or later.
+// The etcd program: where it is and which version it is. Bronze runs the upstream binary (etcd 3.6.5
+// built from its module on nodes, Debian's etcd-server 3.4 on the process platform); learners (MemberAdd with isLearner, MemberPromote) need 3.4 or later.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { EtcdError } from './etcd-error.ts';
 
 export const DefaultEtcdPath = '/usr/bin/etcd';
-/** etcd's own CLI (Debian's etcd-client): the upstream tool Bronze uses to restore snapshots. */
+/** etcd's own CLI (Debian's etcd-client): restores snapshots for an etcd 3.4 (the process platform's host etcd). */
 export const DefaultEtcdctlPath = '/usr/bin/etcdctl';
+
+/**
+ * The upstream tool that restores a snapshot for the etcd at `etcdBinary`: `etcdutl` beside it
+ * (etcd 3.5 and later; the node image carries etcd and etcdutl 3.6.5), else `etcdctl` beside it,
+ * else Debian's etcdctl. Both take the same `snapshot restore` arguments.
+ */
+export function snapshotRestoreTool(etcdBinary: string, exists: (path: string) => boolean = existsSync): string {
+  const dir = dirname(etcdBinary);
+  for (const name of ['etcdutl', 'etcdctl']) if (exists(join(dir, name))) return join(dir, name);
+  return DefaultEtcdctlPath;
+}
 
 export interface EtcdVersion {
   major: number;

@@ -113,7 +113,7 @@ export interface RestoreOptions {
   dataDir: string;
   name: string;
   peerUrl: string;
-  /** Debian's etcdctl (etcd-client): DefaultEtcdctlPath unless told. */
+  /** `etcdutl` or `etcdctl` (snapshotRestoreTool); Debian's etcdctl unless told. */
   etcdctl?: string;
   /** Accept a database without etcd's appended hash (copied from a data directory). */
   skipHashCheck?: boolean;
@@ -122,7 +122,7 @@ export interface RestoreOptions {
 
 /**
  * Restores `snapshot` into `dataDir` as a single-member cluster of `name`. The restore itself is
- * etcd's own upstream tool (`etcdctl snapshot restore`, etcd 3.4's way to do it), run as a
+ * etcd's own upstream tool (`etcdutl snapshot restore`, or `etcdctl` for etcd 3.4), run as a
  * subprocess: rewriting the membership inside the bolt database is etcd's logic, not Bronze's.
  */
 export async function restoreSnapshot(options: RestoreOptions): Promise<void> {
@@ -130,7 +130,7 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<void> {
   if (await hasEtcdData(dataDir)) {
     throw new EtcdError('data-exists', `cannot restore into ${dataDir}: it holds data; reset the node first`);
   }
-  // etcdctl creates the directory itself and refuses an existing one, even empty.
+  // The tool creates the directory itself and refuses an existing one, even empty.
   await rmdir(dataDir).catch(() => undefined);
   const etcdctl = options.etcdctl ?? DefaultEtcdctlPath;
   const args = [
@@ -161,7 +161,7 @@ function runEtcdctl(etcdctl: string, args: string[], options: RestoreOptions): P
           resolve();
           return;
         }
-        // etcdctl logs JSON lines before the error: keep the plain lines, which say what failed.
+        // The tool logs JSON lines before the error: keep the plain lines, which say what failed.
         const lines = stderr.trim().split('\n');
         const plain = lines.filter((l) => !l.startsWith('{'));
         const detail = (plain.length > 0 ? plain : lines).slice(-2).join('; ');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { assertLearnerSupport, parseEtcdVersion, supportsLearners } from './etcd-binary.ts';
+import { assertLearnerSupport, parseEtcdVersion, snapshotRestoreTool, supportsLearners } from './etcd-binary.ts';
 import { isEtcdError } from './etcd-error.ts';
 import { FakeEtcdCluster } from './fake-etcd-client.ts';
 import { endpointTarget } from './etcd-client.ts';
@@ -114,4 +114,11 @@ test('the service spec runs etcd with a health check and reads the command at st
   assert.equal(spec.health?.settings?.periodMs, 20_000);
   assert.equal(spec.runner.description, 'process etcd');
   assert.equal(reads, 0);
+});
+
+test('snapshots are restored by the etcdutl beside the etcd binary, else its etcdctl, else Debian etcdctl', () => {
+  const has = (paths: string[]) => (p: string) => paths.includes(p);
+  assert.equal(snapshotRestoreTool('/usr/bin/etcd', has(['/usr/bin/etcdutl', '/usr/bin/etcdctl'])), '/usr/bin/etcdutl');
+  assert.equal(snapshotRestoreTool('/opt/etcd/etcd', has(['/opt/etcd/etcdctl'])), '/opt/etcd/etcdctl');
+  assert.equal(snapshotRestoreTool('/opt/etcd/etcd', has([])), '/usr/bin/etcdctl');
 });

@@ -12,7 +12,7 @@ import type { Platform } from '../platform/platform.ts';
 import { etcdPeerHosts, exists, healthOverride, untilAborted } from './node-etcd-support.ts';
 import type { ServiceSpec } from '../services/service.ts';
 import type { Supervisor } from '../services/supervisor.ts';
-import { DefaultEtcdPath } from '../etcd/etcd-binary.ts';
+import { DefaultEtcdPath, snapshotRestoreTool } from '../etcd/etcd-binary.ts';
 import { bootstrap } from '../etcd/etcd-bootstrap.ts';
 import { openEtcdClient, type EtcdClient, type EtcdClientTls } from '../etcd/etcd-client.ts';
 import { etcdCaFromConfig, etcdExtraArgs } from '../etcd/etcd-config.ts';
@@ -195,7 +195,13 @@ export class NodeEtcd {
       running: (s) => this.#running(s),
       start: (launch, s) => this.#start(launch, s),
       ...(request.recover
-        ? { recoverFrom: { snapshot: this.paths.recoverSnapshot, skipHashCheck: request.skipHashCheck } }
+        ? {
+            recoverFrom: {
+              snapshot: this.paths.recoverSnapshot,
+              skipHashCheck: request.skipHashCheck,
+              etcdctl: snapshotRestoreTool(process.env.BRONZE_ETCD_BINARY ?? DefaultEtcdPath),
+            },
+          }
         : {}),
       logger: this.#logger,
       signal,
