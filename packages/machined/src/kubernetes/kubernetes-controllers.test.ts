@@ -16,7 +16,17 @@ import { apiServerFilesController } from './api-server-files-controller.ts';
 import { controlPlaneConfigController } from './control-plane-config-controller.ts';
 import { kubernetesPaths } from './kubernetes-controllers.ts';
 import { kubernetesCertsController, type KubernetesCertsControllerOptions } from './kubernetes-certs-controller.ts';
-import { KubernetesCerts, KubernetesRootSecrets, KubernetesRootSecretsId, StaticPod } from './kubernetes-resources.ts';
+import {
+  KubernetesCerts,
+  KubernetesCertsId,
+  KubernetesRootSecrets,
+  KubernetesRootSecretsId,
+  SecretsStatus,
+  SecretsStatusId,
+  StaticPod,
+  type KubernetesCertsSpec,
+  type SecretsStatusSpec,
+} from './kubernetes-resources.ts';
 import { kubernetesRootSecretsController } from './kubernetes-root-secrets-controller.ts';
 import { kubernetesSecretFilesController } from './kubernetes-secret-files-controller.ts';
 import { staticPodController } from './static-pod-controller.ts';
@@ -158,12 +168,39 @@ test('a control plane: PKI files 0600 in a 0700 dir, three manifests; a schedule
   assert.deepEqual(after.secrets, before.secrets, 'no PKI file rewritten');
 });
 
+test('the first manifest appears only once every PKI file it names is on disk', async (t) => {
+  const node = await startNode(t);
+  await setConfig(node.h.state, configs.controlplane);
+  const deadline = Date.now() + 10_000;
+  let manifests: string[] = [];
+  while (manifests.length === 0 && Date.now() < deadline) {
+    manifests = await readdir(node.manifestsDir).catch(() => []);
+    if (manifests.length === 0) await sleep(1);
+  }
+  assert.ok(manifests.length > 0, 'no manifest within 10 s');
+  const secretFiles = await readdir(node.secretsDir);
+  for (const f of [
+    'service-account.key',
+    'apiserver.crt',
+    'apiserver.key',
+    'front-proxy-ca.crt',
+    'encryptionconfig.yaml',
+  ])
+    assert.ok(secretFiles.includes(f), `${f} is missing when ${manifests.join(', ')} appeared`);
+  const status = await node.h.state.get<SecretsStatusSpec>(SecretsStatus.pointer(SecretsStatusId));
+  const certs = await node.h.state.get<KubernetesCertsSpec>(KubernetesCerts.pointer(KubernetesCertsId));
+  assert.deepEqual(status.spec, { ready: true, version: certs.spec.issuedAt });
+});
+
 test('certificates are renewed at half their lifetime, and the pods follow', async (t) => {
   const node = await startNode(t, { certs: { lifetimeMs: 3000 } });
   await setConfig(node.h.state, configs.controlplane);
   const crt = join(node.secretsDir, 'apiserver.crt');
   const first = await node.h.eventually(() => readFile(crt, 'utf8'), { timeoutMs: 10_000 });
-  const firstPod = await readFile(join(node.manifestsDir, 'kube-apiserver.yaml'), 'utf8');
+  // The manifests follow the PKI files (SecretsStatus), never precede them.
+  const firstPod = await node.h.eventually(() => readFile(join(node.manifestsDir, 'kube-apiserver.yaml'), 'utf8'), {
+    timeoutMs: 2000,
+  });
   await node.h.eventually(
     async () => {
       assert.notEqual(await readFile(crt, 'utf8'), first);

@@ -55,6 +55,25 @@ export const KubernetesCerts = defineResource<KubernetesCertsSpec>({
 });
 export const KubernetesCertsId = 'k8s-certs';
 
+export interface SecretsStatusSpec {
+  /** True once system/secrets/kubernetes holds the files of `version`. */
+  ready: boolean;
+  /** The KubernetesCerts issuedAt those files are. */
+  version: string;
+}
+
+/** Whether the PKI files are on disk: static pods are rendered only for a version that is written. */
+export const SecretsStatus = defineResource<SecretsStatusSpec>({
+  type: 'SecretsStatuses.kubernetes.talos.dev',
+  defaultNamespace: Namespaces.k8s,
+  empty: () => ({ ready: false, version: '' }),
+  printColumns: [
+    { name: 'Ready', jsonPath: '{.ready}' },
+    { name: 'Version', jsonPath: '{.version}' },
+  ],
+});
+export const SecretsStatusId = 'static-pods';
+
 const emptyComponent = () => ({
   image: '',
   extraArgs: {},

@@ -1,8 +1,9 @@
 // Writes KubernetesCerts to system/secrets/kubernetes: the directory 0700, every file 0600, each
-// rewritten (atomically) only when its content changes. Names logged, never contents.
-import { weak, type Controller } from '@bronze/runtime';
+// rewritten (atomically) only when its content changes. Names logged, never contents. Then says so
+// in SecretsStatus, which the static pods wait for: a pod never names a file that is not there yet.
+import { exclusive, weak, type Controller } from '@bronze/runtime';
 import { syncFiles } from './file-sync.ts';
-import { KubernetesCerts, KubernetesCertsId } from './kubernetes-resources.ts';
+import { KubernetesCerts, KubernetesCertsId, SecretsStatus, SecretsStatusId } from './kubernetes-resources.ts';
 
 export interface KubernetesSecretFilesOptions {
   /** The directory on the node: ROOT/system/secrets/kubernetes. */
@@ -13,7 +14,7 @@ export function kubernetesSecretFilesController(options: KubernetesSecretFilesOp
   return {
     name: 'secrets.KubernetesSecretFilesController',
     inputs: [weak(KubernetesCerts)],
-    outputs: [],
+    outputs: [exclusive(SecretsStatus)],
     async run(ctx) {
       for await (const _ of ctx.changes()) {
         const certs = await ctx.find(KubernetesCerts, KubernetesCertsId);
@@ -25,6 +26,10 @@ export function kubernetesSecretFilesController(options: KubernetesSecretFilesOp
           signal: ctx.signal,
         });
         if (written.length > 0) ctx.logger.info('wrote kubernetes secrets', { dir: options.dir, files: written });
+        await ctx.modify({ type: SecretsStatus, id: SecretsStatusId }, (spec) => {
+          spec.ready = true;
+          spec.version = certs.spec.issuedAt;
+        });
       }
     },
   };

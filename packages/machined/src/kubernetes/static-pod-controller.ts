@@ -1,5 +1,6 @@
 // StaticPods of the control plane: kube-apiserver, kube-controller-manager and kube-scheduler,
-// rendered from their configs once the PKI exists (their flags name its files). Each pod changes only
+// rendered from their configs once the PKI files are written (SecretsStatus; their flags name the
+// files, and a kubelet that started a pod before them would see it exit). Each pod changes only
 // when its own config changes, or when the PKI is re-issued (the secrets-version annotation makes
 // the kubelet restart it with the new files).
 import { apiServerPod, controllerManagerPod, schedulerPod, type PodManifest } from '@bronze/machinery';
@@ -11,6 +12,8 @@ import {
   KubernetesCerts,
   KubernetesCertsId,
   SchedulerConfig,
+  SecretsStatus,
+  SecretsStatusId,
   StaticPod,
 } from './kubernetes-resources.ts';
 
@@ -25,12 +28,22 @@ export interface StaticPodControllerOptions {
 export function staticPodController(options: StaticPodControllerOptions): Controller {
   return {
     name: 'k8s.ControlPlaneStaticPodController',
-    inputs: [weak(APIServerConfig), weak(ControllerManagerConfig), weak(SchedulerConfig), weak(KubernetesCerts)],
+    inputs: [
+      weak(APIServerConfig),
+      weak(ControllerManagerConfig),
+      weak(SchedulerConfig),
+      weak(KubernetesCerts),
+      weak(SecretsStatus),
+    ],
     outputs: [exclusive(StaticPod)],
     async run(ctx) {
       for await (const _ of ctx.changes()) {
-        ctx.startTrackingOutputs();
         const certs = await ctx.find(KubernetesCerts, KubernetesCertsId);
+        const written = await ctx.find(SecretsStatus, SecretsStatusId);
+        const filesReady = written?.spec.ready === true && written.spec.version === certs?.spec.issuedAt;
+        // Re-issued certificates not on disk yet: keep the pods as they are until they are.
+        if (certs !== undefined && !filesReady) continue;
+        ctx.startTrackingOutputs();
         if (certs !== undefined) {
           const render = { ...options, secretsVersion: certs.spec.issuedAt };
           const pods: [string, PodManifest | undefined][] = [

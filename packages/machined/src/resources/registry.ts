@@ -17,6 +17,7 @@ import {
   KubernetesCerts,
   KubernetesRootSecrets,
   SchedulerConfig,
+  SecretsStatus,
   StaticPod,
 } from '../kubernetes/kubernetes-resources.ts';
 import { Manifest, ManifestStatus } from '../kubernetes/manifest-resources.ts';
@@ -40,6 +41,7 @@ export const NodeResourceDefinitions: readonly ResourceDefinition[] = [
   APIServerConfig,
   ControllerManagerConfig,
   SchedulerConfig,
+  SecretsStatus,
   StaticPod,
   Manifest,
   ManifestStatus,
