@@ -3,7 +3,7 @@
 // imager's cache when missing). One cluster for every step: nodes Ready with the control plane,
 // flannel, kube-proxy and CoreDNS running; a Deployment behind a Service answers another pod by DNS
 // name; logs and exec; a killed static pod container is restarted; a worker's kubelet restarts and
-// its Node is Ready again; then the cluster is destroyed without leftovers. Part of
+// its Node is Ready again; the worker's container restarts and it rejoins; then the cluster is destroyed without leftovers. Part of
 // `npm run test:e2e`; skips only without an engine.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -20,6 +20,7 @@ import {
   nodeReady,
   osctl,
   type Kubectl,
+  type RunOptions,
 } from './kube-e2e-helpers.ts';
 import { dialWeb, namespace, webHost, workloadManifest } from './kube-e2e-workload.ts';
 import { nodeImageTarget } from './node-image-fixture.ts';
@@ -85,16 +86,19 @@ void test('a 1 + 1 docker cluster runs kubernetes that kubectl can use', { skip,
   await bootstrapCluster(info, { timeoutMs: 120_000 });
   const [cp, worker] = info.nodes;
   assert.ok(cp !== undefined && worker !== undefined && info.talosconfig !== undefined);
-  const osctlOn = (node: string, args: readonly string[]): Promise<string> =>
-    osctl([
-      '--talosconfig',
-      info.talosconfig?.path ?? '',
-      '--context',
-      info.talosconfig?.context ?? '',
-      '-n',
-      node,
-      ...args,
-    ]);
+  const osctlOn = (node: string, args: readonly string[], options?: RunOptions): Promise<string> =>
+    osctl(
+      [
+        '--talosconfig',
+        info.talosconfig?.path ?? '',
+        '--context',
+        info.talosconfig?.context ?? '',
+        '-n',
+        node,
+        ...args,
+      ],
+      options,
+    );
   t.diagnostic(`created and bootstrapped in ${since()}`);
 
   const kubeconfig = join(root, 'kubeconfig');
@@ -116,6 +120,8 @@ void test('a 1 + 1 docker cluster runs kubernetes that kubectl can use', { skip,
       kubeSystemRunning(kubectl, [...prefixes, 'kube-proxy-', 'coredns-']),
     );
     t.diagnostic(`kube-system running ${since()} after create: ${String(pods)} pods`);
+    // The node image's etcd is the one the component list builds, not Debian's 3.4.
+    assert.match(await osctlOn(cp.address, ['get', 'etcdspecs', '-o', 'yaml']), /image: \/usr\/bin\/etcd v3\.6\.5/);
     const cpNode = JSON.parse(await kubectl(['get', 'node', cp.name, '-o', 'json'])) as unknown;
     assert.ok(field(cpNode, 'metadata', 'labels', 'node-role.kubernetes.io/control-plane') !== undefined);
     assert.match(JSON.stringify(field(cpNode, 'spec', 'taints') ?? []), /node-role\.kubernetes\.io\/control-plane/);
@@ -179,6 +185,26 @@ void test('a 1 + 1 docker cluster runs kubernetes that kubectl can use', { skip,
     t.diagnostic(
       `${worker.name}: kubelet started ${was} -> ${new Date(restarted).toISOString()}, Ready ${since()} after create`,
     );
+  });
+
+  await t.test('the worker container restarts (a reboot) and rejoins: a new kubelet, Ready, pods served', async () => {
+    // A reboot of a container node is a restart of its container (Reboot answers that it is not
+    // supported there); its state volumes are kept.
+    const startBefore = await lastKubeletStart(kubectl, worker.name);
+    const pidBefore = (await engine.inspectContainer(worker.name)).State.Pid;
+    await engine.stopContainer(worker.name, { timeoutS: 20 });
+    await engine.startContainer(worker.name);
+    assert.notEqual((await engine.inspectContainer(worker.name)).State.Pid, pidBefore);
+    await eventually(`${worker.name} registered again by a new kubelet and Ready`, 180_000, async () => {
+      const startedAt = await lastKubeletStart(kubectl, worker.name);
+      if (startedAt <= startBefore) throw new Error(`last kubelet start ${new Date(startedAt).toISOString()}`);
+      if (!(await readyNodes(kubectl)).includes(worker.name)) throw new Error(`${worker.name} is not Ready`);
+      return startedAt;
+    });
+    await eventually('the worker answers osctl', 60_000, () => osctlOn(worker.address, ['version']));
+    await kubectl(['-n', namespace, 'rollout', 'status', 'deployment/web', '--timeout=120s'], { timeoutMs: 130_000 });
+    await eventually(`${webHost} answering after the restart`, 120_000, () => dialWeb(kubectl));
+    t.diagnostic(`${worker.name}: container restarted, Ready again ${since()} after create`);
   });
 
   await t.test('the cluster is destroyed without leftovers', async () => {
