@@ -7,6 +7,7 @@ import { controlPlaneConfigController } from './control-plane-config-controller.
 import { kubernetesCertsController } from './kubernetes-certs-controller.ts';
 import { kubernetesRootSecretsController } from './kubernetes-root-secrets-controller.ts';
 import { kubernetesSecretFilesController } from './kubernetes-secret-files-controller.ts';
+import { extraManifestController } from './extra-manifest-controller.ts';
 import { manifestApplyController } from './manifest-apply-controller.ts';
 import { manifestController } from './manifest-controller.ts';
 import { staticPodController } from './static-pod-controller.ts';
@@ -45,6 +46,7 @@ export function kubernetesControllers(options: { root: string }): Controller[] {
     }),
     staticPodFilesController({ dir: paths.manifestsDir }),
     manifestController(),
+    extraManifestController(),
     manifestApplyController(),
   ];
 }

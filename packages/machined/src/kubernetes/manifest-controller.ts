@@ -1,8 +1,9 @@
 // Manifests from the machine config on a control plane: the bootstrap manifests rendered by
 // machinery (RBAC and token for node bootstrapping, flannel, kube-proxy, CoreDNS), one resource per
 // group; a worker's config, or one that cannot be rendered, leaves none (and the reason in the log).
+// The user's own manifests are ExtraManifestController's (the output is shared).
 import { bootstrapManifests, manifestInputFromConfig } from '@bronze/machinery';
-import { exclusive, weak, type Controller } from '@bronze/runtime';
+import { shared, weak, type Controller } from '@bronze/runtime';
 import { parseMachineConfig } from '../controllers/config-facts.ts';
 import { MachineConfig, MachineConfigId } from '../resources/config-resources.ts';
 import { Manifest } from './manifest-resources.ts';
@@ -11,7 +12,7 @@ export function manifestController(): Controller {
   return {
     name: 'k8s.ManifestController',
     inputs: [weak(MachineConfig)],
-    outputs: [exclusive(Manifest)],
+    outputs: [shared(Manifest)],
     async run(ctx) {
       let lastError = '';
       for await (const _ of ctx.changes()) {

@@ -2,24 +2,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { KubeApiError, type KubeObject } from '@bronze/machinery';
-import { startHarness, type State } from '@bronze/runtime';
-import { MachineConfig, MachineConfigId } from '../resources/config-resources.ts';
+import { startHarness } from '@bronze/runtime';
 import { manifestApplyController, type KubeApplier } from './manifest-apply-controller.ts';
 import { manifestController } from './manifest-controller.ts';
 import { Manifest, ManifestStatus, ManifestStatusId } from './manifest-resources.ts';
-
-function configText(type: 'controlplane' | 'worker', extra = ''): string {
-  return (
-    `version: v1alpha1\nmachine:\n  type: ${type}\ncluster:\n  clusterName: demo\n` +
-    `  controlPlane:\n    endpoint: https://10.5.0.2:6443\n  token: abcdef.0123456789abcdef\n${extra}`
-  );
-}
-
-async function setConfig(state: State, text: string): Promise<void> {
-  const current = await state.get<string>(MachineConfig.pointer(MachineConfigId)).catch(() => undefined);
-  if (current === undefined) await state.create(MachineConfig.make(MachineConfigId, text));
-  else await state.update({ metadata: current.metadata, spec: text }, { owner: current.metadata.owner });
-}
+import { configText, setConfig } from './manifest-config-fixture.ts';
 
 /** A client that refuses `failFirst` applies (as an API server not up yet), then records. */
 function recordingClient(failFirst: number): {

@@ -5,6 +5,7 @@ import type { RuleContext } from './machine-rules.ts';
 import { reportPair } from './pair-rule.ts';
 import { checkKey } from './pki.ts';
 import { overlaps } from './subnets.ts';
+import { ManifestDocumentError, parseManifestObjects } from '../../kubernetes/manifest-documents.ts';
 
 type Cluster = NonNullable<V1Alpha1Config['cluster']>;
 
@@ -158,6 +159,12 @@ function checkManifests(found: Findings, doc: number, c: Cluster): void {
         code: 'conflict',
       });
     else names.add(m.name);
+    try {
+      parseManifestObjects(m.contents ?? '');
+    } catch (err) {
+      if (!(err instanceof ManifestDocumentError)) throw err;
+      found.error(doc, ['cluster', 'inlineManifests', i, 'contents'], err.message, { code: 'invalid-value' });
+    }
   });
 }
 

@@ -265,3 +265,16 @@ mount:
     ],
   );
 });
+
+test('an inline manifest whose contents are not Kubernetes objects is an error at its contents', () => {
+  const cfg = edited(controlPlane, {
+    path: ['cluster', 'inlineManifests'],
+    value: [
+      { name: 'good', contents: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: good\n' },
+      { name: 'bad', contents: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n' },
+    ],
+  });
+  const e = theError(cfg, 'cluster.inlineManifests[1].contents');
+  assert.equal(e.code, 'invalid-value');
+  assert.match(e.message, /document 1 \(ConfigMap\) has no metadata\.name/);
+});
