@@ -330,6 +330,8 @@ export type { KubeEndpoint } from './kubernetes/k8s-client-kubeconfig.ts';
 export type { KubeResource } from './kubernetes/k8s-client-discovery.ts';
 export { bootstrapManifests, manifestYaml } from './kubernetes/manifests-bootstrap.ts';
 export { ManifestDocumentError, parseManifestObjects } from './kubernetes/manifest-documents.ts';
+export { registryHostFiles, registryHostsDir } from './kubernetes/registry-hosts.ts';
+export type { RegistryAuth, RegistryHostFiles } from './kubernetes/registry-hosts.ts';
 export type { BootstrapManifest } from './kubernetes/manifests-bootstrap.ts';
 export {
   manifestInputFromConfig,

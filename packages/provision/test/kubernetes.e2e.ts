@@ -1,10 +1,12 @@
 // Kubernetes on a 1 + 1 docker cluster of the node image, end to end, driven the way a user drives
 // it: `osctl kubeconfig` into a private KUBECONFIG, then kubectl (the pinned release, built through the
 // imager's cache when missing). One cluster for every step: nodes Ready with the control plane,
-// flannel, kube-proxy and CoreDNS running; a Deployment behind a Service answers another pod by DNS
-// name; logs and exec; a killed static pod container is restarted; a worker's kubelet restarts and
-// its Node is Ready again; the worker's container restarts and it rejoins; then the cluster is destroyed without leftovers. Part of
-// `npm run test:e2e`; skips only without an engine.
+// flannel, kube-proxy and CoreDNS running; the config's inline manifest is applied; a Deployment
+// behind a Service answers another pod by DNS name; a registry mirror set by a live config patch
+// serves an image no node carries; logs and exec; a killed static pod container is
+// restarted; a worker's kubelet restarts and its Node is Ready again; the worker's container restarts
+// and it rejoins; then the cluster is destroyed without leftovers. Part of `npm run test:e2e`; skips
+// only without an engine.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,9 +26,36 @@ import {
 } from './kube-e2e-helpers.ts';
 import { dialWeb, namespace, webHost, workloadManifest } from './kube-e2e-workload.ts';
 import { nodeImageTarget } from './node-image-fixture.ts';
+import { startTestRegistry } from './registry-fixture.ts';
 
 const { engine, image, skip } = await nodeImageTarget();
 const name = 'e2e-k8s-1p1';
+const cidr = '10.213.40.0/24';
+/** The docker network's gateway: the first host address of the cidr (the host's end of the bridge). */
+const gateway = '10.213.40.1';
+/** An image reference no node image carries: only the test registry, as a mirror, can serve it. */
+const mirrored = { registry: 'mirror.bronze.test', image: 'mirror.bronze.test/e2e/pause:mirrored' };
+
+/** A control-plane patch with an inline manifest: a namespace and a ConfigMap in it. */
+const inlineManifestPatch = [
+  'cluster:',
+  '  inlineManifests:',
+  '    - name: e2e-inline',
+  '      contents: |',
+  '        apiVersion: v1',
+  '        kind: Namespace',
+  '        metadata:',
+  '          name: bronze-inline',
+  '        ---',
+  '        apiVersion: v1',
+  '        kind: ConfigMap',
+  '        metadata:',
+  '          name: hello',
+  '          namespace: bronze-inline',
+  '        data:',
+  '          greeting: from the machine config',
+  '',
+].join('\n');
 
 async function readyNodes(kubectl: Kubectl): Promise<string[]> {
   const nodes = await kubeItems(kubectl, ['nodes']);
@@ -72,7 +101,7 @@ void test('a 1 + 1 docker cluster runs kubernetes that kubectl can use', { skip,
     stateRoot: root,
     socketPath: engine.socketPath,
     image,
-    cidr: '10.213.40.0/24',
+    cidr,
   });
   t.after(() => provisioner.destroy(name).catch(() => undefined));
   const info = await provisioner.create({
@@ -82,6 +111,7 @@ void test('a 1 + 1 docker cluster runs kubernetes that kubectl can use', { skip,
     talosconfig: join(root, 'talosconfig'),
     rsaBits: 2048,
     waitTimeoutMs: 120_000,
+    patches: { controlPlane: [inlineManifestPatch] },
   });
   await bootstrapCluster(info, { timeoutMs: 120_000 });
   const [cp, worker] = info.nodes;
@@ -127,6 +157,14 @@ void test('a 1 + 1 docker cluster runs kubernetes that kubectl can use', { skip,
     assert.match(JSON.stringify(field(cpNode, 'spec', 'taints') ?? []), /node-role\.kubernetes\.io\/control-plane/);
   });
 
+  await t.test("the config's inline manifest is applied to the cluster", async () => {
+    const greeting = await eventually('ConfigMap bronze-inline/hello', 60_000, () =>
+      kubectl(['get', 'configmap', '-n', 'bronze-inline', 'hello', '-o', 'jsonpath={.data.greeting}']),
+    );
+    assert.equal(greeting, 'from the machine config');
+    assert.match(await osctlOn(cp.address, ['get', 'manifests']), /99-e2e-inline/);
+  });
+
   await t.test('a Deployment behind a Service answers another pod by its DNS name', async () => {
     await kubectl(['apply', '-f', '-'], { input: workloadManifest() });
     await kubectl(['-n', namespace, 'rollout', 'status', 'deployment/web', '--timeout=120s'], { timeoutMs: 130_000 });
@@ -137,6 +175,44 @@ void test('a 1 + 1 docker cluster runs kubernetes that kubectl can use', { skip,
     assert.match(answers[0] ?? '', /^web-/, 'the web pod answered with its hostname');
     await kubectl(['-n', namespace, 'exec', 'client', '--', '/agnhost', 'connect', `${webHost}:80`, '--timeout=5s']);
     t.diagnostic(`${webHost} answered ${JSON.stringify(answers)} ${since()} after create`);
+  });
+
+  await t.test('a registry mirror set by a live config patch serves an image no node carries', async () => {
+    // The registry listens on the cluster network's gateway (the host's side of the bridge this test
+    // created) and serves a fresh one-layer image of the pause program under a name that exists
+    // nowhere else: every blob of it is new to the node.
+    const pause = (await osctl(['image', 'components', 'build', 'pause'])).match(/^\s+(\/\S+\/pause)\s*$/m)?.[1];
+    assert.ok(pause !== undefined, 'osctl image components build pause names the binary');
+    const registry = await startTestRegistry({
+      binary: pause,
+      repository: 'e2e/pause',
+      tag: 'mirrored',
+      address: gateway,
+    });
+    t.after(() => registry.close());
+    const patch = JSON.stringify({
+      machine: { registries: { mirrors: { [mirrored.registry]: { endpoints: [`http://${registry.host}`] } } } },
+    });
+    await osctlOn(worker.address, ['patch', 'mc', '--mode', 'no-reboot', '-p', patch]);
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'mirrored', namespace },
+      spec: {
+        nodeSelector: { 'kubernetes.io/hostname': worker.name },
+        containers: [{ name: 'pause', image: mirrored.image, imagePullPolicy: 'Always' }],
+      },
+    };
+    await kubectl(['apply', '-f', '-'], { input: JSON.stringify(pod) });
+    await kubectl(['-n', namespace, 'wait', '--for=condition=Ready', 'pod/mirrored', '--timeout=120s'], {
+      timeoutMs: 130_000,
+    });
+    const blobs = registry.requests.filter((r) => r.startsWith('GET /v2/e2e/pause/blobs/sha256:'));
+    assert.equal(blobs.length, 2, `the node fetched the config and the layer: ${JSON.stringify(registry.requests)}`);
+    await kubectl(['-n', namespace, 'delete', 'pod', 'mirrored', '--wait=false']);
+    t.diagnostic(
+      `${mirrored.image} pulled through http://${registry.host} (${String(registry.requests.length)} requests)`,
+    );
   });
 
   await t.test('kubectl logs and kubectl exec work', async () => {

@@ -3,6 +3,7 @@
 // the overlayfs snapshotter, our pause image as the sandbox image, and the CNI configuration in a
 // writable directory (the node's root is read-only).
 import { join } from 'node:path';
+import type { RegistryAuth } from '@bronze/machinery';
 import { criContainerdSocket } from '../containerd/containerd-paths.ts';
 
 /** The pause image every pod sandbox runs (imported at boot, never pulled). */
@@ -19,6 +20,8 @@ export interface CriPaths {
   cniBinDir: string;
   /** The image archives imported into `k8s.io` at boot. */
   imagesDir: string;
+  /** containerd's config_path: one directory per registry with its hosts.toml (machine.registries). */
+  registryHostsDir: string;
 }
 
 export function criPaths(root: string): CriPaths {
@@ -30,14 +33,30 @@ export function criPaths(root: string): CriPaths {
     cniConfDir: join(root, 'system/etc/cni/net.d'),
     cniBinDir: join(root, 'opt/cni/bin'),
     imagesDir: join(root, 'usr/share/bronze/images'),
+    registryHostsDir: join(root, 'system/etc/cri/conf.d/hosts'),
   };
 }
 
 const q = (s: string): string => JSON.stringify(s);
 
-/** containerd's version-2 config for the CRI instance (works with 1.6 and 2.x). */
-export function criConfigToml(paths: CriPaths): string {
+const authKeys: readonly [keyof RegistryAuth, string][] = [
+  ['username', 'username'],
+  ['password', 'password'],
+  ['auth', 'auth'],
+  ['identityToken', 'identitytoken'],
+];
+
+/**
+ * containerd's version-2 config for the CRI instance (works with 1.6 and 2.x). `auth`: registry
+ * host → credentials (machine.registries.config.*.auth), which hosts.toml cannot hold: the file
+ * is then a secret (written 0600).
+ */
+export function criConfigToml(paths: CriPaths, auth: Readonly<Record<string, RegistryAuth>> = {}): string {
   const cri = 'plugins."io.containerd.grpc.v1.cri"';
+  const credentials = Object.entries(auth).flatMap(([host, a]) => [
+    `  [${cri}.registry.configs.${q(host)}.auth]`,
+    ...authKeys.flatMap(([key, toml]) => (a[key] === undefined ? [] : [`    ${toml} = ${q(a[key])}`])),
+  ]);
   return [
     'version = 2',
     `root = ${q(paths.rootDir)}`,
@@ -63,6 +82,9 @@ export function criConfigToml(paths: CriPaths): string {
     `  [${cri}.cni]`,
     `    bin_dir = ${q(paths.cniBinDir)}`,
     `    conf_dir = ${q(paths.cniConfDir)}`,
+    `  [${cri}.registry]`,
+    `    config_path = ${q(paths.registryHostsDir)}`,
+    ...credentials,
     '',
     '[plugins."io.containerd.internal.v1.opt"]',
     `  path = ${q(join(paths.rootDir, 'opt'))}`,

@@ -1,13 +1,14 @@
 // The `cri` service: containerd with the CRI plugin for the kubelet's pods (Talos's `cri`), on the
 // container and metal platforms. Each start writes its config and, when the cluster's CNI is
-// flannel, flannel's CNI conflist; once the socket answers, every image archive of the node image is
+// flannel, flannel's CNI conflist (the registry hosts files are cri.RegistryHostsController's);
+// once the socket answers, every image archive of the node image is
 // imported into namespace `k8s.io` (skipped when already there). The service is healthy when its
 // socket answers and the import is done, so the kubelet (which depends on it) never starts pods
 // before their images exist.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FlannelCniConfPath, flannelCniConflist, type ConfigBundle } from '@bronze/machinery';
+import { FlannelCniConfPath, flannelCniConflist, registryHostFiles, type ConfigBundle } from '@bronze/machinery';
 import { CriNamespace } from '../containerd/containerd-paths.ts';
 import type { Platform } from '../platform/platform.ts';
 import { unixAnswers } from '../services/conditions.ts';
@@ -105,7 +106,11 @@ export function criService(options: CriServiceOptions): ServiceSpec {
       await mkdir(paths.rootDir, { recursive: true, mode: 0o711 });
       await mkdir(join(paths.configFile, '..'), { recursive: true, mode: 0o755 });
       await mkdir(paths.cniConfDir, { recursive: true, mode: 0o755 });
-      await writeFile(paths.configFile, criConfigToml(paths), { mode: 0o644 });
+      await mkdir(paths.registryHostsDir, { recursive: true, mode: 0o755 });
+      // Registry credentials make it a secret; containerd runs as root.
+      const { auth } = registryHostFiles(config?.v1alpha1()?.machine?.registries, paths.registryHostsDir);
+      await rm(paths.configFile, { force: true });
+      await writeFile(paths.configFile, criConfigToml(paths, auth), { mode: 0o600 });
       if (cniName(config) === 'flannel') {
         const name = FlannelCniConfPath.split('/').at(-1) ?? '10-flannel.conflist';
         await writeFile(join(paths.cniConfDir, name), flannelCniConflist(), { mode: 0o644 });

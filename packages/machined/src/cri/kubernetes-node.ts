@@ -1,7 +1,8 @@
 // The node side of Kubernetes in one place for boot.ts: the writable directories behind the image's
 // links (/etc/kubernetes -> /system/etc/kubernetes, /etc/machine-id -> /system/etc/machine-id: the
 // root is read-only and /system is a tmpfs, so they are re-made at every boot), and the `cri` and
-// `kubelet` services with the kubelet's controllers, on platforms that do not skip them.
+// `kubelet` services with the kubelet's controllers and the registry hosts, on platforms that do not
+// skip them.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConfigBundle } from '@bronze/machinery';
@@ -11,7 +12,9 @@ import type { ServiceSpec } from '../services/service.ts';
 import { kubeletControllers } from '../kubelet/kubelet-controllers.ts';
 import { KubeletRun } from '../kubelet/kubelet-run.ts';
 import { kubeletService, KubeletServiceId } from '../kubelet/kubelet-service.ts';
+import { criPaths } from './cri-config.ts';
 import { criService, CriServiceId } from './cri-service.ts';
+import { registryHostsController } from './registry-hosts-controller.ts';
 
 /** Makes the directories the image's /etc links point at (under the platform root). */
 export async function prepareKubernetesDirs(root: string): Promise<void> {
@@ -43,7 +46,9 @@ export function kubernetesNode(options: { platform: Platform; config: ConfigBund
   const controlPlane = config.isControlPlane();
   return {
     services: [criService({ platform, config, env }), kubeletService({ platform, controlPlane, run, env })],
-    controllers: (restart) =>
-      kubeletControllers({ root: platform.paths.root, run, restart: () => restart(KubeletServiceId) }),
+    controllers: (restart) => [
+      ...kubeletControllers({ root: platform.paths.root, run, restart: () => restart(KubeletServiceId) }),
+      registryHostsController({ hostsDir: criPaths(platform.paths.root).registryHostsDir }),
+    ],
   };
 }
