@@ -144,7 +144,8 @@ export const upstreamComponents: readonly UpstreamComponent[] = [
       package: 'go.etcd.io/etcd/etcdutl/v3',
       localReplaceVersion: 'v3.6.5',
     },
-    reason: "etcd 3.6's offline tool: `etcdutl snapshot restore` for bootstrap --recover-from (etcdctl 3.6 no longer restores)",
+    reason:
+      "etcd 3.6's offline tool: `etcdutl snapshot restore` for bootstrap --recover-from (etcdctl 3.6 no longer restores)",
     built: { sha256: '343a7d222762d5753ee7a5cd80fd7ea80985a55f374533518a3ca31f7fdb3dad', toolchain: 'go1.26.8' },
   },
   {
