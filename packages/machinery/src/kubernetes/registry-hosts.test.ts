@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { registryHostFiles } from './registry-hosts.ts';
+import { isRegistryName, registryHostFiles } from './registry-hosts.ts';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const dir = '/system/etc/cri/conf.d/hosts';
@@ -72,4 +72,13 @@ test('TLS settings go to the host whose host:port they name; keys are 0600; cred
     'server = "https://private.example"\nskip_verify = true\n',
   );
   assert.deepEqual(auth, { 'cache.internal:5443': { username: 'u', password: 'p' } });
+});
+
+test('a name that is not a registry never becomes a path', () => {
+  for (const bad of ['../../etc', 'a/b', '', '.hidden', 'host:port', 'x:123456'])
+    assert.equal(isRegistryName(bad), false, bad);
+  for (const good of ['*', 'docker.io', '10.5.0.1:5000', 'registry.k8s.io', 'localhost'])
+    assert.equal(isRegistryName(good), true, good);
+  const { files } = registryHostFiles({ mirrors: { '../../etc': { endpoints: ['http://x'] } } }, dir);
+  assert.deepEqual(files, {});
 });

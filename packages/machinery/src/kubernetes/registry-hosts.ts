@@ -36,6 +36,11 @@ function decode(b64: string): string {
   return Buffer.from(b64, 'base64').toString('utf8');
 }
 
+/** A registry as machine.registries names it: `host`, `host:port`, or `*` (never a path). */
+export function isRegistryName(name: string): boolean {
+  return name === '*' || /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$/.test(name);
+}
+
 /** Directory name for a registry: `*` → `_default`; `host:port` stays (containerd's own layout). */
 export function registryHostsDir(name: string): string {
   return name === '*' ? '_default' : name;
@@ -51,7 +56,8 @@ export function registryHostFiles(registries: Registries | undefined, hostsDir: 
   const configs = registries?.config ?? {};
   const mirrors = registries?.mirrors ?? {};
   // Registries with TLS settings but no mirror still get a hosts.toml: themselves as the only host.
-  const names = [...new Set([...Object.keys(mirrors), ...Object.keys(configs)])].sort();
+  // Names that are not registries (validation refuses them) never become paths.
+  const names = [...new Set([...Object.keys(mirrors), ...Object.keys(configs)])].filter(isRegistryName).sort();
 
   for (const [host, c] of Object.entries(configs).sort(([a], [b]) => a.localeCompare(b))) {
     const given = Object.entries(c.auth ?? {}).filter(([, v]) => v !== '');

@@ -2,6 +2,7 @@
 // disk per mode, files, features that depend on each other.
 import type { V1Alpha1Config } from '../v1alpha1/config.ts';
 import type { Findings } from './findings.ts';
+import { isRegistryName } from '../../kubernetes/registry-hosts.ts';
 import type { ValidationMode } from './mode.ts';
 import { checkNetwork } from './network-rules.ts';
 import { reportPair } from './pair-rule.ts';
@@ -42,6 +43,35 @@ export function checkMachine(found: Findings, doc: number, cfg: V1Alpha1Config, 
   checkNetwork(found, doc, { machine: m, cfg, mode });
   checkHost(found, doc, m, mode);
   checkFeatures(found, doc, m);
+  checkRegistries(found, doc, m);
+}
+
+function checkRegistries(found: Findings, doc: number, m: Machine): void {
+  const r = m.registries;
+  for (const [section, what] of [
+    ['mirrors', 'a registry name'],
+    ['config', 'a registry host'],
+  ] as const) {
+    for (const name of Object.keys(r?.[section] ?? {})) {
+      if (!isRegistryName(name) || (section === 'config' && name === '*'))
+        found.error(
+          doc,
+          ['machine', 'registries', section, name],
+          `not ${what}: use host or host:port (such as docker.io or 10.5.0.1:5000)${section === 'mirrors' ? ', or * for every registry' : ''}`,
+          { code: 'invalid-value' },
+        );
+    }
+  }
+  for (const [name, mirror] of Object.entries(r?.mirrors ?? {}))
+    if ((mirror.endpoints?.length ?? 0) === 0)
+      found.error(
+        doc,
+        ['machine', 'registries', 'mirrors', name, 'endpoints'],
+        'a mirror needs at least one endpoint',
+        {
+          code: 'missing-field',
+        },
+      );
 }
 
 function checkCAs(found: Findings, doc: number, m: Machine): void {

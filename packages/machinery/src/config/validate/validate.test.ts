@@ -278,3 +278,13 @@ test('an inline manifest whose contents are not Kubernetes objects is an error a
   assert.equal(e.code, 'invalid-value');
   assert.match(e.message, /document 1 \(ConfigMap\) has no metadata\.name/);
 });
+
+test('registry mirrors: a name that is not a registry, and a mirror without endpoints, are errors', () => {
+  const cfg = edited(controlPlane, {
+    path: ['machine', 'registries'],
+    value: { mirrors: { '../etc': { endpoints: ['http://10.5.0.1:5000'] }, 'docker.io': {} }, config: { '*': {} } },
+  });
+  assert.match(theError(cfg, 'machine.registries.mirrors["../etc"]').message, /not a registry name/);
+  assert.match(theError(cfg, 'machine.registries.mirrors["docker.io"].endpoints').message, /at least one endpoint/);
+  assert.match(theError(cfg, 'machine.registries.config["*"]').message, /not a registry host/);
+});
