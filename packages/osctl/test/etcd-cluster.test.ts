@@ -69,7 +69,10 @@ test('osctl bootstrap forms a three-member etcd', { skip: missing || noEtcd, tim
   assert.equal(snap.code, 0, snap.stderr);
   const bytes = await readFile(file);
   assert.equal((await stat(file)).mode & 0o777, 0o600);
-  assert.match(snap.stdout, new RegExp(`sha256: ${createHash('sha256').update(bytes).digest('hex')}`));
+  assert.equal(
+    snap.stdout,
+    `etcd snapshot saved to ${file} (${String(bytes.length)} bytes)\nsha256: ${createHash('sha256').update(bytes).digest('hex')}\n`,
+  );
   assert.equal(existsSync(`${file}.part`), false);
   const refused = await osctl(['etcd', 'snapshot', file, '-n', cp1]);
   assert.equal(refused.code, 2);
@@ -82,10 +85,12 @@ test('osctl bootstrap forms a three-member etcd', { skip: missing || noEtcd, tim
   // through apid: the recover path end to end.
   const left = await osctl(['etcd', 'leave', '-n', cp3]);
   assert.equal(left.code, 0, left.stderr);
+  assert.equal(left.stdout, `${cp3}: left the etcd cluster\n`);
   const two = await osctl(['etcd', 'members', '-n', cp1]);
   assert.equal(two.stdout.trim().split('\n').length, 3, two.stdout);
   const recovered = await osctl(['bootstrap', '--recover-from', file, '-n', cp3]);
   assert.equal(recovered.code, 0, recovered.stderr);
+  assert.match(recovered.stderr, new RegExp(`^uploaded ${file.replace(/[.]/g, '\\.')}\n`, 'm'));
   let alone: string;
   const until = Date.now() + 15_000;
   for (;;) {

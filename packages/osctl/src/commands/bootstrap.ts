@@ -31,7 +31,7 @@ export function bootstrapCommand(io: Io): Command {
         singleNode(client.targets, 'bootstrap');
         if (file !== undefined) {
           await etcdCall(client, io, { call: (o) => client.machine.etcdRecover(chunks(file), o), signal });
-          io.err(`uploaded ${file}`);
+          io.err(`uploaded ${file}\n`);
         }
         const request = { recoverEtcd: file !== undefined, recoverSkipHashCheck: opts.recoverSkipHashCheck === true };
         await etcdCall(client, io, { call: (o) => client.machine.bootstrap(request, o), signal });

@@ -17,7 +17,7 @@ export function etcdLeaveCommand(io: Io): Command {
           call: (o) => client.machine.etcdLeaveCluster({}, o),
           signal,
           print: (replies) => {
-            for (const { node } of replies) io.out(`${node}: left the etcd cluster`);
+            for (const { node } of replies) io.out(`${node}: left the etcd cluster\n`);
           },
         });
       });
@@ -37,7 +37,7 @@ export function etcdRemoveMemberCommand(io: Io): Command {
       const memberId = BigInt(`0x${id}`);
       await withNodeClient(cmd, io, async (client, signal) => {
         await etcdCall(client, io, { call: (o) => client.machine.etcdRemoveMemberByID({ memberId }, o), signal });
-        io.out(`removed member ${id.toLowerCase()}`);
+        io.out(`removed member ${id.toLowerCase()}\n`);
       });
     });
 }
@@ -53,7 +53,9 @@ export function etcdForfeitLeadershipCommand(io: Io): Command {
           signal,
           print: (replies) => {
             for (const { node, value } of replies) {
-              io.out(value.member === '' ? `${node}: not the leader, nothing to do` : `${node}: leadership moved away`);
+              io.out(
+                value.member === '' ? `${node}: not the leader, nothing to do\n` : `${node}: leadership moved away\n`,
+              );
             }
           },
         });
@@ -73,7 +75,7 @@ export function etcdDefragCommand(io: Io): Command {
           call: (o) => client.machine.etcdDefragment({}, o),
           signal,
           print: (replies) => {
-            for (const { node } of replies) io.out(`${node}: defragmented`);
+            for (const { node } of replies) io.out(`${node}: defragmented\n`);
           },
         });
       });

@@ -40,8 +40,8 @@ export function etcdSnapshotCommand(io: Io): Command {
           out.destroy();
           await rm(part, { force: true });
         }
-        io.out(`etcd snapshot saved to ${path} (${String(bytes)} bytes)`);
-        io.out(`sha256: ${hash.digest('hex')}`);
+        io.out(`etcd snapshot saved to ${path} (${String(bytes)} bytes)\n`);
+        io.out(`sha256: ${hash.digest('hex')}\n`);
       });
     });
 }
