@@ -150,6 +150,17 @@ void test('a 1 + 1 docker cluster runs kubernetes that kubectl can use', { skip,
       kubeSystemRunning(kubectl, [...prefixes, 'kube-proxy-', 'coredns-']),
     );
     t.diagnostic(`kube-system running ${since()} after create: ${String(pods)} pods`);
+    // The kubelet's own view of the control plane's static pods (its API, not the API server's).
+    const statuses = await eventually('three StaticPodStatuses Running', 60_000, async () => {
+      const text = await osctlOn(cp.address, ['get', 'staticpodstatus']);
+      const running = text
+        .split('\n')
+        .filter((l) => /kube-system\/kube-(apiserver|controller-manager|scheduler)-\S+\s+.*Running/.test(l));
+      if (running.length !== 3) throw new Error(text);
+      return text;
+    });
+    t.diagnostic(statuses.trim());
+    assert.match(await osctlOn(cp.address, ['get', 'nodename']), new RegExp(cp.name));
     // The node image's etcd is the one the component list builds, not Debian's 3.4.
     assert.match(await osctlOn(cp.address, ['get', 'etcdspecs', '-o', 'yaml']), /image: \/usr\/bin\/etcd v3\.6\.5/);
     const cpNode = JSON.parse(await kubectl(['get', 'node', cp.name, '-o', 'json'])) as unknown;

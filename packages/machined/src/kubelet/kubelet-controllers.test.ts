@@ -13,7 +13,7 @@ import { hostnameController } from '../controllers/hostname-controller.ts';
 import { nodeAddressController } from '../controllers/node-address-controller.ts';
 import { MachineConfig, MachineConfigId } from '../resources/config-resources.ts';
 import { kubeletControllers } from './kubelet-controllers.ts';
-import { KubeletSpec } from './kubelet-resources.ts';
+import { KubeletSpec, Nodename, NodenameId, type NodenameSpec } from './kubelet-resources.ts';
 import { KubeletRun } from './kubelet-run.ts';
 
 const configs = await generateConfigs({ clusterName: 'unit', endpoint: 'https://10.5.0.2:6443', rsaBits: 2048 });
@@ -85,4 +85,28 @@ test('a worker gets its kubelet files; a changed spec restarts a running kubelet
   });
   assert.notEqual(node.run.digest, first);
   assert.ok(node.run.spec?.args.includes('--v=3'));
+});
+
+test('Nodename is the lower-case hostname, or its FQDN with registerWithFQDN, and the kubelet registers it', async (t) => {
+  const node = await startNode(t);
+  const withHost = (extra: string): string =>
+    applyConfigPatches(configs.worker, [
+      parsePatch(`machine:\n  network:\n    hostname: Node-A.Example.org\n${extra}`, 'test patch'),
+    ]);
+  await setConfig(node.h.state, withHost(''));
+  const first = await node.h.eventually(async () => {
+    const n = await node.h.state.get<NodenameSpec>(Nodename.pointer(NodenameId));
+    assert.equal(n.spec.nodename, 'node-a');
+    return n;
+  });
+  assert.equal(first.spec.skipNodeRegistration, false);
+  await node.h.eventually(() => {
+    assert.ok(node.run.spec?.args.includes('--hostname-override=node-a'), JSON.stringify(node.run.spec?.args));
+  });
+  await setConfig(node.h.state, withHost('  kubelet:\n    registerWithFQDN: true\n'));
+  await node.h.eventually(async () => {
+    const n = await node.h.state.get<NodenameSpec>(Nodename.pointer(NodenameId));
+    assert.equal(n.spec.nodename, 'node-a.example.org');
+    assert.ok(node.run.spec?.args.includes('--hostname-override=node-a.example.org'));
+  });
 });

@@ -1,5 +1,5 @@
-// The kubelet's controllers (Talos's names): KubeletConfig from the machine config, KubeletSpec from
-// it and the node's address and hostname, and the service controller that writes the kubelet's
+// The kubelet's controllers (Talos's names): KubeletConfig from the machine config, Nodename from
+// the hostname, KubeletSpec from them and the node's address, and the service controller that writes the kubelet's
 // files (KubeletConfiguration, bootstrap kubeconfig, client CA, /etc/machine-id) and restarts a
 // running kubelet whose spec changed.
 import { createHash } from 'node:crypto';
@@ -10,10 +10,11 @@ import { exclusive, weak, type Controller } from '@bronze/runtime';
 import { parseMachineConfig } from '../controllers/config-facts.ts';
 import { MachineConfig, MachineConfigId } from '../resources/config-resources.ts';
 import { HostnameStatus, HostnameStatusId, NodeAddress, NodeAddressIds } from '../resources/network-resources.ts';
-import { KubeletConfig, KubeletId, KubeletSpec } from './kubelet-resources.ts';
+import { KubeletConfig, KubeletId, KubeletSpec, Nodename, NodenameId } from './kubelet-resources.ts';
 import { KubeletRun } from './kubelet-run.ts';
 import { kubeletConfigOf, kubeletPaths, kubeletSpecOf, type KubeletSpecSpec } from './kubelet-spec.ts';
 import { nodeLabelsController } from './node-labels-controller.ts';
+import { staticPodStatusController } from './static-pod-status-controller.ts';
 
 export interface KubeletControllersOptions {
   root: string;
@@ -44,10 +45,37 @@ function kubeletConfigController(): Controller {
   };
 }
 
+/** Nodename from the hostname (its FQDN with machine.kubelet.registerWithFQDN), as the kubelet registers. */
+function nodenameController(): Controller {
+  return {
+    name: 'k8s.NodenameController',
+    inputs: [weak(HostnameStatus), weak(MachineConfig)],
+    outputs: [exclusive(Nodename)],
+    async run(ctx) {
+      for await (const _ of ctx.changes()) {
+        ctx.startTrackingOutputs();
+        const host = await ctx.find(HostnameStatus, HostnameStatusId);
+        const res = await ctx.find(MachineConfig, MachineConfigId);
+        const kubelet = res === undefined ? undefined : parseMachineConfig(res.spec)?.v1alpha1()?.machine?.kubelet;
+        if (host !== undefined && host.spec.hostname !== '') {
+          const { hostname, domainname } = host.spec;
+          const fqdn = kubelet?.registerWithFQDN === true && domainname !== '' ? `${hostname}.${domainname}` : hostname;
+          await ctx.modify({ type: Nodename, id: NodenameId }, (s) => {
+            s.nodename = fqdn.toLowerCase();
+            s.hostnameVersion = String(host.metadata.version);
+            s.skipNodeRegistration = kubelet?.skipNodeRegistration === true;
+          });
+        }
+        await ctx.cleanupOutputs();
+      }
+    },
+  };
+}
+
 function kubeletSpecController(root: string): Controller {
   return {
     name: 'k8s.KubeletSpecController',
-    inputs: [weak(KubeletConfig), weak(NodeAddress), weak(HostnameStatus)],
+    inputs: [weak(KubeletConfig), weak(NodeAddress), weak(Nodename)],
     outputs: [exclusive(KubeletSpec)],
     async run(ctx) {
       for await (const _ of ctx.changes()) {
@@ -55,7 +83,7 @@ function kubeletSpecController(root: string): Controller {
         const cfg = await ctx.find(KubeletConfig, KubeletId);
         const current = await ctx.find(NodeAddress, NodeAddressIds.current);
         const primary = await ctx.find(NodeAddress, NodeAddressIds.default);
-        const hostname = (await ctx.find(HostnameStatus, HostnameStatusId))?.spec.hostname ?? '';
+        const hostname = (await ctx.find(Nodename, NodenameId))?.spec.nodename ?? '';
         const addresses = [...(primary?.spec.addresses ?? []), ...(current?.spec.addresses ?? [])].map(
           (a) => a.split('/')[0] ?? a,
         );
@@ -128,8 +156,10 @@ function kubeletServiceController(options: KubeletControllersOptions): Controlle
 export function kubeletControllers(options: KubeletControllersOptions): Controller[] {
   return [
     kubeletConfigController(),
+    nodenameController(),
     kubeletSpecController(options.root),
     kubeletServiceController(options),
     nodeLabelsController({ root: options.root }),
+    staticPodStatusController({ root: options.root }),
   ];
 }

@@ -28,3 +28,32 @@ export const KubeletSpec = defineResource<KubeletSpecSpec>({
 
 /** Both resources have one instance, as on Talos. */
 export const KubeletId = 'kubelet';
+
+export interface NodenameSpec {
+  /** The name the kubelet registers: the hostname (the FQDN with registerWithFQDN), lower case. */
+  nodename: string;
+  /** The HostnameStatus version it was taken from. */
+  hostnameVersion: string;
+  skipNodeRegistration: boolean;
+}
+
+export const Nodename = defineResource<NodenameSpec>({
+  type: 'Nodenames.kubernetes.talos.dev',
+  defaultNamespace: Namespaces.k8s,
+  empty: () => ({ nodename: '', hostnameVersion: '', skipNodeRegistration: false }),
+  printColumns: [{ name: 'Nodename', jsonPath: '{.nodename}' }],
+});
+export const NodenameId = 'nodename';
+
+export interface StaticPodStatusSpec {
+  /** The pod's status (v1 PodStatus) as the local kubelet reports it. */
+  podStatus: Record<string, unknown>;
+}
+
+/** One per static pod the kubelet runs from files, id NAMESPACE/POD (control planes). */
+export const StaticPodStatus = defineResource<StaticPodStatusSpec>({
+  type: 'StaticPodStatuses.kubernetes.talos.dev',
+  defaultNamespace: Namespaces.k8s,
+  empty: () => ({ podStatus: {} }),
+  printColumns: [{ name: 'Phase', jsonPath: '{.podStatus.phase}' }],
+});

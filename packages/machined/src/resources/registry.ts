@@ -21,7 +21,7 @@ import {
   StaticPod,
 } from '../kubernetes/kubernetes-resources.ts';
 import { Manifest, ManifestStatus } from '../kubernetes/manifest-resources.ts';
-import { KubeletConfig, KubeletSpec } from '../kubelet/kubelet-resources.ts';
+import { KubeletConfig, KubeletSpec, Nodename, StaticPodStatus } from '../kubelet/kubelet-resources.ts';
 
 export const NodeResourceDefinitions: readonly ResourceDefinition[] = [
   MachineStatus,
@@ -47,6 +47,8 @@ export const NodeResourceDefinitions: readonly ResourceDefinition[] = [
   ManifestStatus,
   KubeletConfig,
   KubeletSpec,
+  Nodename,
+  StaticPodStatus,
   Namespace,
   ResourceDefinitions,
 ].map((t) => t.definition);
