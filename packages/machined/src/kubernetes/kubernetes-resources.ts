@@ -69,7 +69,7 @@ export const SecretsStatus = defineResource<SecretsStatusSpec>({
   empty: () => ({ ready: false, version: '' }),
   printColumns: [
     { name: 'Ready', jsonPath: '{.ready}' },
-    { name: 'Version', jsonPath: '{.version}' },
+    { name: 'Issued', jsonPath: '{.version}' },
   ],
 });
 export const SecretsStatusId = 'static-pods';
