@@ -246,6 +246,14 @@ void test('a 1 + 1 docker cluster runs kubernetes that kubectl can use', { skip,
     });
     const phase = await kubectl(['get', 'pod', '-n', 'kube-system', pod, '-o', 'jsonpath={.status.phase}']);
     assert.equal(phase, 'Running');
+    // Deleting the pod through the API removes only its mirror: the kubelet makes it again.
+    const uid = await kubectl(['get', 'pod', '-n', 'kube-system', pod, '-o', 'jsonpath={.metadata.uid}']);
+    await kubectl(['delete', 'pod', '-n', 'kube-system', pod, '--wait=false']);
+    await eventually(`${pod} back in the API under a new uid`, 120_000, async () => {
+      const now = await kubectl(['get', 'pod', '-n', 'kube-system', pod, '-o', 'jsonpath={.metadata.uid}']);
+      if (now === uid || now === '') throw new Error(`uid ${now}`);
+      return now;
+    });
     t.diagnostic(
       `${pod}: restarts ${String(before.restarts)} -> ${String(after.restarts)}, healed ${since()} after create`,
     );
