@@ -20,7 +20,9 @@ const pod = (name: string, source: string, phase: string) => ({
 test('control planes get a StaticPodStatus per file pod; a silent kubelet keeps the last; workers get none', async (t) => {
   let answer: unknown[] | Error = new Error('connect ECONNREFUSED 127.0.0.1:10250');
   let calls = 0;
-  const pods: KubeletPods = () => {
+  const bundles = new Set<unknown>();
+  const pods: KubeletPods = (config) => {
+    bundles.add(config);
     calls++;
     return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
   };
@@ -31,6 +33,7 @@ test('control planes get a StaticPodStatus per file pod; a silent kubelet keeps 
     assert.ok(calls >= 2, 'it asks again while the kubelet does not answer');
   });
   assert.equal(h.logger.entries.filter((e) => e.message === 'static pod statuses wait for the kubelet').length, 1);
+  assert.equal(bundles.size, 1, 'one parsed config per version, so the client certificate is made once');
 
   answer = [pod('kube-apiserver-cp-1', 'file', 'Running'), pod('coredns-x', 'api', 'Running')];
   const ids = async () => (await h.state.list(StaticPodStatus.kind())).map((r) => r.metadata.id).sort();

@@ -98,11 +98,15 @@ export function staticPodStatusController(options: StaticPodStatusOptions): Cont
     async run(ctx) {
       let timer: NodeJS.Timeout | undefined;
       let lastError = '';
+      // One parse per config version: the same bundle lets the client keep its certificate.
+      let parsed: { version: number; config: ConfigBundle | undefined } | undefined;
       try {
         for await (const _ of ctx.changes()) {
           clearTimeout(timer);
           const res = await ctx.find(MachineConfig, MachineConfigId);
-          const config = res === undefined ? undefined : parseMachineConfig(res.spec);
+          if (res !== undefined && parsed?.version !== res.metadata.version)
+            parsed = { version: res.metadata.version, config: parseMachineConfig(res.spec) };
+          const config = res === undefined ? undefined : parsed?.config;
           if (config?.isControlPlane() !== true) {
             ctx.startTrackingOutputs();
             await ctx.cleanupOutputs();
