@@ -18,6 +18,9 @@ export const NodeBinaries: readonly { component: string; to: string }[] = [
   // kubeadm 1.34 needs etcd >= 3.5.24; Debian's etcd-server is 3.4.23.
   { component: 'etcd', to: '/usr/bin/etcd' },
   { component: 'etcdutl', to: '/usr/bin/etcdutl' },
+  // Debian's containerd is 1.6 (end of life); both the system and the CRI instance run this one.
+  { component: 'containerd', to: '/usr/bin/containerd' },
+  { component: 'containerd-shim-runc-v2', to: '/usr/bin/containerd-shim-runc-v2' },
   { component: 'kubelet', to: '/usr/bin/kubelet' },
   // docs/KUBERNETES.md: flannel's DaemonSet then needs no init container to install it.
   { component: 'flannel-cni', to: '/opt/cni/bin/flannel' },

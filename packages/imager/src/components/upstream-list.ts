@@ -42,6 +42,31 @@ function kube(name: string, built?: UpstreamComponent['built'], reason?: string)
   };
 }
 
+/**
+ * containerd 2.1 (the line Talos 1.11 ships with Kubernetes 1.34): Debian's 1.6 is end of life and
+ * Kubernetes 1.36 drops containerd 1.x. Built without cgo and without the btrfs, devmapper and zfs
+ * snapshotters (the node uses overlayfs), as upstream's static build does.
+ */
+function containerd(name: string): UpstreamComponent {
+  return {
+    name,
+    version: 'v2.1.9',
+    binary: name,
+    source: {
+      kind: 'go-module',
+      module: 'github.com/containerd/containerd/v2',
+      package: `github.com/containerd/containerd/v2/cmd/${name}`,
+      tags: ['no_btrfs', 'no_devmapper', 'no_zfs', 'urfave_cli_no_docs'],
+      versionFlags: [
+        'github.com/containerd/containerd/v2/version.Version=v2.1.9',
+        'github.com/containerd/containerd/v2/version.Package=github.com/containerd/containerd/v2',
+      ],
+    },
+    reason:
+      "containerd 2.1 for the node's system and CRI instances: Debian's 1.6 is end of life, Kubernetes 1.36 drops 1.x",
+  };
+}
+
 /** Every upstream program a Bronze node runs, pinned. Order: smallest build first. */
 export const upstreamComponents: readonly UpstreamComponent[] = [
   {
@@ -167,19 +192,14 @@ export const upstreamComponents: readonly UpstreamComponent[] = [
     { sha256: 'd060663e5875a97392c67282430efc3aa3f52f05013fb691e0be163841a8aa53', toolchain: 'go1.26.8' },
     'the client for tests and operators, same release as the cluster (not put into the node image)',
   ),
-  {
-    name: 'containerd',
-    version: '1.6.20~ds1-1+deb12u3',
-    binary: 'containerd',
-    source: { kind: 'debian', package: 'containerd', path: '/usr/bin/containerd' },
-    reason: 'serves CRI v1, which kubelet 1.34 needs, and runs the pods; no newer containerd is needed for 1.34',
-  },
+  containerd('containerd'),
+  containerd('containerd-shim-runc-v2'),
   {
     name: 'runc',
     version: '1.1.5+ds1-1+deb12u1',
     binary: 'runc',
     source: { kind: 'debian', package: 'runc', path: '/usr/sbin/runc' },
-    reason: "containerd 1.6's runtime; cgroup v1 hosts need nothing newer",
+    reason: "the runtime containerd's shim runs; cgroup v1 hosts need nothing newer",
   },
   {
     name: 'cni-plugins',
