@@ -64,6 +64,13 @@ function containerd(name: string): UpstreamComponent {
     },
     reason:
       "containerd 2.1 for the node's system and CRI instances: Debian's 1.6 is end of life, Kubernetes 1.36 drops 1.x",
+    built: {
+      sha256:
+        name === 'containerd'
+          ? '084be7e14783da0dd698df4e8d3e36091d49842699defa04f99b6b3197568aa1'
+          : '6bffd4a6064dea2cc86684ca192d5ab6ec4c40cdf4364487a721841452cc9612',
+      toolchain: 'go1.26.8',
+    },
   };
 }
 

@@ -34,7 +34,11 @@ test('the list shows every pinned component with its source', async () => {
   assert.equal(await runCli(['image', 'components', 'list'], io), ExitCode.Ok);
   assert.match(io.stdout(), /^kubelet\s+v1\.34\.\d+\s+go k8s\.io\/kubernetes\/cmd\/kubelet/m);
   assert.match(io.stdout(), /^pause\s+3\.10\.1\s+gcc k8s\.io\/kubernetes@v1\.34\.\d+\/build\/pause\/linux\/pause\.c/m);
-  assert.match(io.stdout(), /^containerd\s+\S+\s+debian containerd/m);
+  assert.match(
+    io.stdout(),
+    /^containerd\s+v2\.1\.\d+\s+go github\.com\/containerd\/containerd\/v2\/cmd\/containerd\s+084be7e14783/m,
+  );
+  assert.match(io.stdout(), /^runc\s+\S+\s+debian runc/m);
 });
 
 test('an unknown component image is a usage error naming the known ones', async () => {
