@@ -43,3 +43,19 @@ test('an aborted sync writes nothing', async (t) => {
   await assert.rejects(syncFiles(dir, { 'a.yaml': 'a' }, { ...options, signal }), /stop/);
   assert.deepEqual(await readdir(dir), []);
 });
+
+test('nested: names are paths, modes per file, and a directory emptied by the sync goes', async (t) => {
+  const dir = await tempDir(t);
+  const nested = { ...options, fileMode: 0o644, dirMode: 0o755, owned: () => true, nested: true };
+  const first = await syncFiles(
+    dir,
+    { 'a.io/hosts.toml': 'a', 'b.io/hosts.toml': 'b', 'b.io/client.key': { content: 'k', mode: 0o600 } },
+    nested,
+  );
+  assert.deepEqual(first.written.sort(), ['a.io/hosts.toml', 'b.io/client.key', 'b.io/hosts.toml']);
+  assert.equal((await stat(join(dir, 'b.io/client.key'))).mode & 0o777, 0o600);
+  assert.equal((await stat(join(dir, 'a.io/hosts.toml'))).mode & 0o777, 0o644);
+  const second = await syncFiles(dir, { 'a.io/hosts.toml': 'a' }, nested);
+  assert.deepEqual(second, { written: [], removed: ['b.io/client.key', 'b.io/hosts.toml'] });
+  assert.deepEqual(await readdir(dir), ['a.io']);
+});
