@@ -7,12 +7,11 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Resolver } from 'node:dns/promises';
-import { request } from 'node:https';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { stringify } from 'yaml';
-import { bootstrapManifests, encodeCertificateAndKey, issueCertificateAndKey } from '@bronze/machinery';
+import { bootstrapManifests } from '@bronze/machinery';
 import { freePort } from './kube-fixture.ts';
 import { KubeApiServerFixture, missingBinaries, testManifestInput as input } from './kube-apiserver-fixture.ts';
 
@@ -23,45 +22,12 @@ const skip =
 
 /** A token of a service account, from the TokenRequest API as the admin. */
 async function serviceAccountToken(api: KubeApiServerFixture, namespace: string, name: string): Promise<string> {
-  const admin = encodeCertificateAndKey(
-    await issueCertificateAndKey(api.ca, {
-      algorithm: 'ecdsa-p256',
-      commonName: 'admin',
-      organizations: ['system:masters'],
-      extKeyUsage: ['clientAuth'],
-    }),
-  );
-  const body = JSON.stringify({
-    apiVersion: 'authentication.k8s.io/v1',
-    kind: 'TokenRequest',
-    spec: { expirationSeconds: 3600 },
+  const body = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } };
+  const res = await api.post(`/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`, body, {
+    subject: { commonName: 'admin', organizations: ['system:masters'] },
   });
-  const text = await new Promise<string>((done, fail) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: api.port,
-        method: 'POST',
-        path: `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`,
-        ca: api.caPem,
-        cert: admin.crt,
-        key: admin.key,
-        headers: { 'content-type': 'application/json' },
-      },
-      (res) => {
-        let out = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (out += c));
-        res.on('end', () => {
-          if (res.statusCode === 201) done(out);
-          else fail(new Error(`TokenRequest: ${String(res.statusCode)}: ${out}`));
-        });
-      },
-    );
-    req.on('error', fail);
-    req.end(body);
-  });
-  return (JSON.parse(text) as { status: { token: string } }).status.token;
+  if (res.status !== 201) throw new Error(`TokenRequest: ${String(res.status)}: ${res.text}`);
+  return (JSON.parse(res.text) as { status: { token: string } }).status.token;
 }
 
 test(

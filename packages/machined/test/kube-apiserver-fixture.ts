@@ -6,6 +6,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { request } from 'node:https';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -160,15 +161,64 @@ export class KubeApiServerFixture {
     }
   }
 
-  /** A client with a fresh certificate of `commonName` and `organizations` from the cluster CA. */
-  async client(subject: { commonName: string; organizations?: string[] }, server = this.server): Promise<KubeClient> {
-    const c = encodeCertificateAndKey(
+  /** A fresh client certificate of `commonName` and `organizations` from the cluster CA (PEM). */
+  async #clientCertificate(subject: {
+    commonName: string;
+    organizations?: string[];
+  }): Promise<{ crt: string; key: string }> {
+    return encodeCertificateAndKey(
       await issueCertificateAndKey(this.ca, { algorithm: 'ecdsa-p256', ...subject, extKeyUsage: ['clientAuth'] }),
     );
+  }
+
+  /** A client with a fresh certificate of `commonName` and `organizations` from the cluster CA. */
+  async client(subject: { commonName: string; organizations?: string[] }, server = this.server): Promise<KubeClient> {
+    const c = await this.#clientCertificate(subject);
     const endpoint: KubeEndpoint = { server, ca: encodeCertificateAndKey(this.ca).crt, cert: c.crt, key: c.key };
     const client = new KubeClient(endpoint, { timeoutMs: 10_000 });
     this.#clients.push(client);
     return client;
+  }
+
+  /**
+   * A raw POST for what KubeClient does not speak (bearer tokens, subresources): as `token`, or with
+   * a fresh client certificate of `subject` from the cluster CA. The answer's status and body.
+   */
+  async post(
+    path: string,
+    body: unknown,
+    auth: { token: string } | { subject: { commonName: string; organizations?: string[] } },
+  ): Promise<{ status: number; text: string }> {
+    let tls: { cert?: string; key?: string } = {};
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if ('token' in auth) headers['authorization'] = `Bearer ${auth.token}`;
+    else {
+      const c = await this.#clientCertificate(auth.subject);
+      tls = { cert: c.crt, key: c.key };
+    }
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: this.port,
+          method: 'POST',
+          path,
+          ca: this.caPem,
+          ...tls,
+          headers,
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => {
+            resolve({ status: res.statusCode ?? 0, text });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(JSON.stringify(body));
+    });
   }
 
   get caPem(): string {

@@ -1,7 +1,6 @@
 // The Kubernetes API client and the bootstrap manifests against the real kube-apiserver (over a real
 // etcd): every manifest applied twice with server-side apply, read back, and the client's errors.
 import assert from 'node:assert/strict';
-import { request } from 'node:https';
 import { test } from 'node:test';
 import {
   bootstrapManifests,
@@ -240,35 +239,14 @@ test('kube-apiserver: bootstrap manifests and the client', { skip: skip ?? false
   assert.ok(admin instanceof KubeClient);
 });
 
-/** A POST with a bearer token (the client itself speaks client certificates only). */
+/** A POST with a bearer token that must create (201); its answer. */
 async function bearerPost(
   api: KubeApiServerFixture,
   token: string,
   path: string,
   body: unknown,
 ): Promise<Record<string, unknown>> {
-  const res = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: api.port,
-        method: 'POST',
-        path,
-        ca: api.caPem,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      },
-      (r) => {
-        let text = '';
-        r.setEncoding('utf8');
-        r.on('data', (c: string) => (text += c));
-        r.on('end', () => {
-          resolve({ status: r.statusCode ?? 0, text });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
+  const res = await api.post(path, body, { token });
   assert.equal(res.status, 201, res.text);
   return JSON.parse(res.text) as Record<string, unknown>;
 }

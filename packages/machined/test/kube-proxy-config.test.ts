@@ -9,23 +9,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { bootstrapManifests, type ManifestInput } from '@bronze/machinery';
+import { testManifestInput } from './kube-apiserver-fixture.ts';
 
 const kubeProxy = resolve(import.meta.dirname, '../../../.cache/components/kube-proxy-v1.34.10/kube-proxy');
 const skip = existsSync(kubeProxy) ? false : `${kubeProxy} is absent: build it with \`osctl image components\``;
 
 function input(mode: string, podSubnets: string[]): ManifestInput {
   return {
+    ...testManifestInput,
     endpoint: 'https://10.5.0.2:6443',
-    token: 'abcdef.0123456789abcdef',
     podSubnets,
-    serviceSubnets: ['10.96.0.0/12'],
-    dnsDomain: 'cluster.local',
-    dnsServiceIp: '10.96.0.10',
-    cni: 'flannel',
-    flannelImage: 'ghcr.io/flannel-io/flannel:v0.28.4',
-    flannelExtraArgs: [],
-    proxy: { disabled: false, image: 'registry.k8s.io/kube-proxy:v1.34.10', mode, extraArgs: {} },
-    coreDns: { disabled: false, image: 'registry.k8s.io/coredns/coredns:v1.12.1' },
+    proxy: { ...testManifestInput.proxy, mode },
   };
 }
 

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { request } from 'node:https';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
@@ -63,28 +62,9 @@ async function nodeCsr(name: string, node: string): Promise<KubeObject> {
   };
 }
 
-/** POST as the bootstrap token (the client speaks certificates only). */
+/** POST as the bootstrap token; the answer's status. */
 async function postWithToken(api: KubeApiServerFixture, path: string, body: unknown): Promise<number> {
-  return new Promise((done, fail) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: api.port,
-        method: 'POST',
-        path,
-        ca: api.caPem,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          done(res.statusCode ?? 0);
-        });
-      },
-    );
-    req.on('error', fail);
-    req.end(JSON.stringify(body));
-  });
+  return (await api.post(path, body, { token })).status;
 }
 
 interface CsrStatus {
