@@ -30,6 +30,11 @@ import {
   type EtcdLaunch,
 } from '../etcd/etcd-spec.ts';
 
+/** The etcd program this node runs: /usr/bin/etcd unless BRONZE_ETCD_BINARY names another. */
+function etcdBinary(): string {
+  return process.env.BRONZE_ETCD_BINARY ?? DefaultEtcdPath;
+}
+
 export interface NodeEtcdOptions {
   platform: Platform;
   config: ConfigBundle;
@@ -111,7 +116,7 @@ export class NodeEtcd {
     return etcdServiceSpec({
       command: () =>
         etcdCommand({
-          binary: process.env.BRONZE_ETCD_BINARY ?? DefaultEtcdPath,
+          binary: etcdBinary(),
           name: this.name,
           address: this.address,
           dataDir: this.paths.dataDir,
@@ -128,7 +133,7 @@ export class NodeEtcd {
 
   /** What EtcdSpec and Endpoint (controlplane) show. */
   facts(): { listenClientAddresses: string[]; image: string; extraArgs: Record<string, string>; endpoints: string[] } {
-    const binary = process.env.BRONZE_ETCD_BINARY ?? DefaultEtcdPath;
+    const binary = etcdBinary();
     return {
       listenClientAddresses: this.#options.platform.name === 'process' ? [this.address] : [this.address, '127.0.0.1'],
       image: this.#version === undefined ? binary : `${binary} v${this.#version}`,
@@ -199,7 +204,7 @@ export class NodeEtcd {
             recoverFrom: {
               snapshot: this.paths.recoverSnapshot,
               skipHashCheck: request.skipHashCheck,
-              etcdctl: snapshotRestoreTool(process.env.BRONZE_ETCD_BINARY ?? DefaultEtcdPath),
+              etcdctl: snapshotRestoreTool(etcdBinary()),
             },
           }
         : {}),
