@@ -6,7 +6,6 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { request } from 'node:https';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -19,7 +18,7 @@ import {
   type ManifestInput,
 } from '@bronze/machinery';
 import { DefaultEtcdPath } from '../src/etcd/etcd-binary.ts';
-import { freePort } from './kube-fixture.ts';
+import { freePort, kubeCall } from './kube-fixture.ts';
 
 const components = resolve(import.meta.dirname, '../../../.cache/components');
 export const KubeApiServerPath = join(components, 'kube-apiserver-v1.34.10/kube-apiserver');
@@ -189,36 +188,11 @@ export class KubeApiServerFixture {
     body: unknown,
     auth: { token: string } | { subject: { commonName: string; organizations?: string[] } },
   ): Promise<{ status: number; text: string }> {
-    let tls: { cert?: string; key?: string } = {};
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if ('token' in auth) headers['authorization'] = `Bearer ${auth.token}`;
-    else {
-      const c = await this.#clientCertificate(auth.subject);
-      tls = { cert: c.crt, key: c.key };
-    }
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port: this.port,
-          method: 'POST',
-          path,
-          ca: this.caPem,
-          ...tls,
-          headers,
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => (text += c));
-          res.on('end', () => {
-            resolve({ status: res.statusCode ?? 0, text });
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(JSON.stringify(body));
-    });
+    const as =
+      'token' in auth
+        ? { token: auth.token }
+        : await this.#clientCertificate(auth.subject).then(({ crt, key }) => ({ cert: crt, key }));
+    return kubeCall({ server: this.server, ca: this.caPem, ...as }, 'POST', path, body);
   }
 
   get caPem(): string {

@@ -37,11 +37,13 @@ export async function freePort(host: string): Promise<number> {
   return address.port;
 }
 
+/** Where and as whom to call: a client certificate, or a bearer token. */
 export interface KubeTls {
   server: string;
   ca: string;
-  cert: string;
-  key: string;
+  cert?: string;
+  key?: string;
+  token?: string;
 }
 
 /** The server, CA and client certificate of a kubeconfig with embedded data. */
@@ -72,9 +74,11 @@ export async function kubeCall(
       {
         method,
         ca: tls.ca,
-        cert: tls.cert,
-        key: tls.key,
-        headers: { 'content-type': 'application/json' },
+        ...(tls.cert === undefined ? {} : { cert: tls.cert, key: tls.key }),
+        headers: {
+          'content-type': 'application/json',
+          ...(tls.token === undefined ? {} : { authorization: `Bearer ${tls.token}` }),
+        },
         signal: AbortSignal.timeout(5000),
       },
       (res) => {
